@@ -1,0 +1,120 @@
+"""The site snapshot: what the crawler saw on one organisation's site, with no verdicts.
+
+The crawler fills it, the checks read it. Stored as versioned JSON so that a snapshot taken by
+this version can be re-checked by the next one.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+SNAPSHOT_VERSION = 1
+
+# Where on the page a link sits: common navigation (nav/header/menu), footer, sidebar, or content.
+Area = Literal["nav", "footer", "aside", "main"]
+
+
+class Link(BaseModel):
+    url: str  # absolute, fragment removed (kept only for "#"-only links: then url is the page url)
+    text: str = ""  # anchor text, plus img alt/title, aria-label and title attribute when present
+    area: Area = "main"
+    attrs: str = ""  # id and class names, lower-case, space-separated (widget hooks such as bvi-open)
+
+
+class FormField(BaseModel):
+    tag: str  # input | textarea | select | button
+    type: str = ""  # input type, lower-case
+    name: str = ""
+    label: str = ""  # <label> text, aria-label or placeholder, whichever is present
+    required: bool = False
+
+
+class Form(BaseModel):
+    action: str  # absolute URL (the page URL when the form has no action)
+    method: str = "get"
+    fields: list[FormField] = Field(default_factory=list)
+    submit_texts: list[str] = Field(default_factory=list)  # texts of submit controls; empty = none
+    text: str = ""  # visible text inside the form (titles, legends), trimmed
+    attrs: str = ""  # id and class names of the form
+
+
+class Control(BaseModel):
+    """A clickable element that is not a plain link: button, onclick element, widget image."""
+
+    tag: str
+    text: str = ""  # visible text, alt, title or aria-label
+    attrs: str = ""  # id and class names, lower-case
+
+
+class Page(BaseModel):
+    url: str  # the URL requested
+    final_url: str  # after redirects
+    status: int
+    content_type: str = ""
+    encoding: str = ""
+    title: str = ""
+    lang: str = ""
+    text: str = ""  # visible text, whitespace-normalised, one block element per line
+    headings: list[str] = Field(default_factory=list)  # h1-h4 texts in document order
+    links: list[Link] = Field(default_factory=list)
+    forms: list[Form] = Field(default_factory=list)
+    controls: list[Control] = Field(default_factory=list)
+    scripts: list[str] = Field(default_factory=list)  # absolute src URLs
+    inline_scripts: list[str] = Field(default_factory=list)  # heads of inline scripts (truncated)
+    iframes: list[str] = Field(default_factory=list)  # absolute src URLs
+    images: int = 0
+    images_without_alt: int = 0
+    last_modified: str = ""  # HTTP Last-Modified header, as sent
+    depth: int = 0
+    rendered: bool = False  # built from a browser-rendered DOM rather than the static HTML
+    fetched_at: datetime | None = None
+
+
+DocumentKind = Literal["pdf", "doc", "docx", "xls", "xlsx", "odt", "ods", "rtf", "other"]
+
+
+class Document(BaseModel):
+    """A linked document (pdf, doc/docx, xls/xlsx, odt, ods, rtf)."""
+
+    url: str
+    final_url: str = ""
+    status: int = 0  # 0 = not fetched (see error)
+    content_type: str = ""
+    kind: DocumentKind = "other"  # by extension of the link
+    detected_kind: str = ""  # by the file's leading bytes; "" when unknown or not fetched
+    size: int | None = None  # bytes, from Content-Length or the body
+    error: str = ""  # why it could not be fetched, in Russian
+    linked_from: list[str] = Field(default_factory=list)
+    link_texts: list[str] = Field(default_factory=list)
+    # filled when the document body was read (issue: documents opened)
+    text_layer: bool | None = None
+    pages: int | None = None
+    date: str = ""  # ISO date found in the document or its metadata
+    text_head: str = ""  # the first characters of the extracted text, normalised
+
+
+class Failure(BaseModel):
+    url: str
+    reason: str  # machine code: timeout, dns, refused, too_large, redirect_loop, http_404, robots, ...
+    detail: str = ""  # human-readable, Russian
+
+
+class SiteSnapshot(BaseModel):
+    version: int = SNAPSHOT_VERSION
+    org_id: str = ""
+    start_url: str
+    site: str = ""  # the site key: host without www., lower-case
+    user_agent: str = ""
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    reachable: bool = True  # False when not a single page of the site could be fetched
+    stop_reason: str = ""  # "" = frontier exhausted; else pages_budget, time_budget, ...
+    pages: list[Page] = Field(default_factory=list)
+    documents: list[Document] = Field(default_factory=list)
+    failures: list[Failure] = Field(default_factory=list)
+
+    def ok_pages(self) -> list[Page]:
+        """Pages that answered 200 with HTML: the ones the checks read."""
+        return [p for p in self.pages if 200 <= p.status < 300]
