@@ -1,0 +1,96 @@
+"""Checks over links and page markup: anchors, documents, known services, widgets."""
+from __future__ import annotations
+
+from typing import Literal
+
+from checks.findings import Evidence
+from checks.generic.common import compile_all, first_match, one_line, result
+from checks.registry import CheckResult, Params, check
+from checks.site import SiteView
+from checks.text import matches_any
+
+
+class LinkParams(Params):
+    texts: list[str] = []  # phrases in the anchor text
+    url_patterns: list[str] = []  # regexes over the link URL
+    attrs: list[str] = []  # regexes over the link's id and classes (widget hooks)
+    # what the link must lead to: a document (pdf, doc…), a page of the site, another site
+    target: Literal["any", "document", "page", "external"] = "any"
+    # the anchor must ALSO match one of these (e.g. texts "лицензия" and target document)
+    also_texts: list[str] = []
+
+
+@check("link", LinkParams)
+def link_check(site: SiteView, params: LinkParams) -> CheckResult:
+    """Ссылка с нужным текстом, адресом или классом; для документов — открывается ли файл."""
+    urls, attrs = compile_all(params.url_patterns), compile_all(params.attrs)
+    ok: list[Evidence] = []
+    broken: list[Evidence] = []
+    seen: set[tuple[str, str]] = set()
+    for page in site.pages:
+        for link in page.links:
+            if (page.final_url, link.url) in seen:
+                continue
+            hit = ((params.texts and link.text and matches_any(link.text, params.texts))
+                   or first_match(urls, link.url) or (link.attrs and first_match(attrs, link.attrs)))
+            if not hit or (params.also_texts and not matches_any(link.text, params.also_texts)):
+                continue
+            target = site.target(link.url)
+            if not _target_kind_ok(params.target, target.kind, site.same_site(link.url)):
+                continue
+            seen.add((page.final_url, link.url))
+            label = one_line(link.text, 120) or link.url
+            ev = Evidence(url=page.final_url, snippet=f"«{label}» → {link.url}", check="link",
+                          note=target.note, rendered=page.rendered)
+            (broken if target.ok is False else ok).append(ev)
+    return result(ok, broken, note_weak="ссылка есть, но её цель не открывается")
+
+
+def _target_kind_ok(wanted: str, kind: str, same_site: bool) -> bool:
+    if wanted == "any":
+        return True
+    if wanted == "document":
+        return kind == "document"
+    if wanted == "page":
+        return same_site and kind in ("page", "unfetched")
+    return not same_site and kind != "contact"
+
+
+class MarkupParams(Params):
+    scripts: list[str] = []  # regexes over <script src>
+    inline: list[str] = []  # regexes over inline scripts
+    iframes: list[str] = []  # regexes over <iframe src>
+    controls: list[str] = []  # phrases in the text/alt/title of buttons and widget elements
+    control_attrs: list[str] = []  # regexes over the id/classes of such elements
+    label: str = "элемент на странице"  # how the evidence names what was found, Russian
+
+
+@check("markup", MarkupParams)
+def markup_check(site: SiteView, params: MarkupParams) -> CheckResult:
+    """Скрипт, встроенный фрейм или элемент управления известного сервиса (виджеты
+    Госуслуг, версии для слабовидящих, онлайн-чаты)."""
+    scripts, inline = compile_all(params.scripts), compile_all(params.inline)
+    iframes, cattrs = compile_all(params.iframes), compile_all(params.control_attrs)
+    found: list[Evidence] = []
+    for page in site.pages:
+        hit = (next((s for s in page.scripts if first_match(scripts, s)), None)
+               or next((f"iframe {f}" for f in page.iframes if first_match(iframes, f)), None)
+               or _inline_hit(inline, page.inline_scripts)
+               or next((_control_label(c) for c in page.controls
+                        if (params.controls and c.text and matches_any(c.text, params.controls))
+                        or (c.attrs and first_match(cattrs, c.attrs))), None))
+        if hit:
+            found.append(Evidence(url=page.final_url, snippet=f"{params.label}: {one_line(hit, 160)}",
+                                  check="markup", rendered=page.rendered))
+    return result(found, [])
+
+
+def _inline_hit(regexes, scripts: list[str]) -> str | None:
+    for body in scripts:
+        if m := first_match(regexes, body):
+            return f"скрипт «…{body[max(0, m.start() - 30): m.end() + 30]}…»"
+    return None
+
+
+def _control_label(control) -> str:
+    return f"{control.tag} «{control.text or control.attrs}»"

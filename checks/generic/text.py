@@ -1,0 +1,97 @@
+"""Checks over the text of pages: phrases (inflection-tolerant) and section pages."""
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from checks.findings import Evidence
+from checks.generic.common import compile_all, one_line, ordered_pages, result
+from checks.registry import CheckResult, Params, check
+from checks.site import SiteView
+from checks.text import matches_any, snippet
+
+
+class TextParams(Params):
+    phrases: list[str]
+    # each of these groups must have a phrase within `window` characters of the match
+    near: list[list[str]] = []
+    # a regex (case-insensitive) that must match within `window` characters after the match
+    followed_by: str | None = None
+    window: int = 200
+    scope: Literal["site", "section", "head"] = "site"  # head: titles and headings only
+    # a match found only on news pages is weak (a headline about someone else is not the item)
+    news: Literal["weak", "exclude", "include"] = "weak"
+    # how many different phrases must be found (e.g. 3 of the 8 kinds of social services);
+    # fewer (but at least one) gives needs_review
+    min_distinct: int = 1
+
+
+@check("text", TextParams)
+def text_check(site: SiteView, params: TextParams) -> CheckResult:
+    """Фраза (с учётом словоизменения) в тексте страниц сайта, при необходимости — рядом с
+    другими словами или перед заданным шаблоном (дата, ФИО)."""
+    follow = re.compile(params.followed_by, re.I | re.S) if params.followed_by else None
+    strong: list[Evidence] = []
+    weak: list[Evidence] = []
+    distinct: set[str] = set()
+    pages = ordered_pages(site, "section" if params.scope == "section" else "site")
+    for page in pages:
+        news = site.is_news(page)
+        if news and params.news == "exclude":
+            continue
+        tokens = site.head(page) if params.scope == "head" else site.text(page)
+        for phrase in params.phrases:
+            for start, end in tokens.find(phrase):
+                if not _context_ok(site, tokens.text, start, end, params, follow):
+                    continue
+                ev = Evidence(url=page.final_url, snippet=snippet(tokens.text, start, end),
+                              check="text", rendered=page.rendered)
+                if news and params.news == "weak":
+                    ev.note = "найдено только в новостной публикации"
+                    weak.append(ev)
+                    break
+                distinct.add(phrase)
+                if not any(e.url == ev.url for e in strong):
+                    strong.append(ev)
+                break
+    if strong and len(distinct) < params.min_distinct:
+        note = (f"найдено {len(distinct)} из требуемых {params.min_distinct} формулировок: "
+                + ", ".join(sorted(distinct)))
+        return result([], strong + weak, note_weak=note)
+    return result(strong, weak, note_weak="упоминание найдено только в новостях")
+
+
+def _context_ok(site: SiteView, text: str, start: int, end: int, params: TextParams,
+                follow: re.Pattern | None) -> bool:
+    if follow and not follow.search(text[end: end + params.window]):
+        return False
+    if params.near:
+        around = text[max(0, start - params.window): end + params.window]
+        return all(matches_any(around, group) for group in params.near)
+    return True
+
+
+class PageParams(Params):
+    url_patterns: list[str] = []  # regexes over the page's path and query
+    headings: list[str] = []  # phrases in the page's title or headings
+    min_text: int = 150  # characters of text the page must have beyond its navigation
+
+
+@check("page", PageParams)
+def page_check(site: SiteView, params: PageParams) -> CheckResult:
+    """Страница раздела (по адресу или заголовку) открывается и содержит текст."""
+    regexes = compile_all(params.url_patterns)
+    found: list[Evidence] = []
+    empty: list[Evidence] = []
+    for page in site.pages:
+        path = page.final_url.split("://", 1)[-1].split("/", 1)[-1]
+        by_url = any(r.search("/" + path) for r in regexes)
+        head = site.head(page)
+        by_head = next((p for p in params.headings if head.find(p, limit=1)), None)
+        if not (by_url or by_head):
+            continue
+        ev = Evidence(url=page.final_url, snippet=one_line(page.title or (page.headings or [""])[0]),
+                      check="page", rendered=page.rendered)
+        (found if len(page.text) >= params.min_text else empty).append(ev)
+    return result(found, empty, note_present="найдена страница раздела",
+                  note_weak="страница раздела есть, но почти пуста")

@@ -1,0 +1,176 @@
+"""A read-only view of a site snapshot for the checks, with per-page caches."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import cached_property
+from urllib.parse import urlsplit
+
+from checks.snapshot import Document, Page, SiteSnapshot
+from checks.text import TokenizedText, matches_any
+
+
+def url_key(url: str) -> str:
+    """A URL without scheme, `www.`, fragment and trailing slash: to match links to pages."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    port = f":{parts.port}" if parts.port else ""
+    path = parts.path.rstrip("/") or ""
+    if path.lower().endswith(("/index.html", "/index.php", "/index.htm")):
+        path = path.rsplit("/", 1)[0]
+    return f"{host}{port}{path}" + (f"?{parts.query}" if parts.query else "")
+
+
+def site_key(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower().removeprefix("www.")
+
+
+@dataclass
+class Target:
+    """What a link points to, as far as the crawl saw it."""
+
+    kind: str  # page | document | external | unfetched | contact
+    ok: bool | None  # None = not known (not fetched)
+    note: str  # Russian
+
+
+class SiteView:
+    def __init__(self, snapshot: SiteSnapshot, news_url_patterns: list[str] | None = None,
+                 now: datetime | None = None):
+        self.snapshot = snapshot
+        self.site = snapshot.site or site_key(snapshot.start_url)
+        self._news = [re.compile(p, re.I) for p in (news_url_patterns or [])]
+        self.now = now or snapshot.finished_at or datetime.now(timezone.utc)
+        # the rule being checked sets where its item usually lives (rules.schema.Locate)
+        self.locate = None
+        self._sections: dict[int, list[Page]] = {}
+        self._tokens: dict[int, TokenizedText] = {}
+        self._heads: dict[int, TokenizedText] = {}
+
+    # pages -------------------------------------------------------------------------------
+    @cached_property
+    def pages(self) -> list[Page]:
+        """Pages that answered 2xx: the ones the checks read."""
+        return self.snapshot.ok_pages()
+
+    def text(self, page: Page) -> TokenizedText:
+        key = id(page)
+        if key not in self._tokens:
+            self._tokens[key] = TokenizedText(page.text)
+        return self._tokens[key]
+
+    def head(self, page: Page) -> TokenizedText:
+        """The page's title and headings: what the page is about."""
+        key = id(page)
+        if key not in self._heads:
+            self._heads[key] = TokenizedText("\n".join([page.title, *page.headings]))
+        return self._heads[key]
+
+    def is_news(self, page: Page) -> bool:
+        path = urlsplit(page.final_url or page.url)
+        target = path.path + ("?" + path.query if path.query else "")
+        return any(p.search(target) for p in self._news)
+
+    def rule_section_pages(self) -> list[Page]:
+        """The section pages of the rule being checked (see `locate`)."""
+        if self.locate is None:
+            return []
+        key = id(self.locate)
+        if key not in self._sections:
+            loc = self.locate
+            self._sections[key] = self.section_pages(loc.link_texts, loc.url_patterns, loc.headings)
+        return self._sections[key]
+
+    def section_pages(self, link_texts: list[str], url_patterns: list[str],
+                      headings: list[str]) -> list[Page]:
+        """Pages that look like the section where an item lives: by URL, heading or the anchor
+        text of links pointing to them."""
+        regexes = [re.compile(p, re.I) for p in url_patterns]
+        linked = self._anchors
+        found = []
+        for page in self.pages:
+            target = urlsplit(page.final_url)
+            path = target.path + ("?" + target.query if target.query else "")
+            anchors = " \n".join(linked.get(url_key(page.final_url), ()))
+            if (any(r.search(path) for r in regexes)
+                    or (headings and matches_any("\n".join([page.title, *page.headings]), headings))
+                    or (link_texts and anchors and matches_any(anchors, link_texts))):
+                found.append(page)
+        return found
+
+    @cached_property
+    def _anchors(self) -> dict[str, list[str]]:
+        """Anchor texts of the links pointing to each URL (by url_key)."""
+        index: dict[str, list[str]] = {}
+        for page in self.pages:
+            for link in page.links:
+                if link.text:
+                    texts = index.setdefault(url_key(link.url), [])
+                    if link.text not in texts and len(texts) < 10:
+                        texts.append(link.text)
+        return index
+
+    # link targets ------------------------------------------------------------------------
+    @cached_property
+    def _pages_by_key(self) -> dict[str, Page]:
+        index: dict[str, Page] = {}
+        for page in self.snapshot.pages:
+            index.setdefault(url_key(page.url), page)
+            index.setdefault(url_key(page.final_url), page)
+        return index
+
+    @cached_property
+    def _documents_by_key(self) -> dict[str, Document]:
+        index: dict[str, Document] = {}
+        for doc in self.snapshot.documents:
+            index.setdefault(url_key(doc.url), doc)
+            if doc.final_url:
+                index.setdefault(url_key(doc.final_url), doc)
+        return index
+
+    def document(self, url: str) -> Document | None:
+        return self._documents_by_key.get(url_key(url))
+
+    def page(self, url: str) -> Page | None:
+        return self._pages_by_key.get(url_key(url))
+
+    def same_site(self, url: str) -> bool:
+        return site_key(url) == self.site
+
+    def target(self, url: str) -> Target:
+        if url.startswith(("tel:", "mailto:")):
+            return Target("contact", True, "")
+        doc = self.document(url)
+        if doc is not None:
+            return Target("document", document_opens(doc), document_note(doc))
+        page = self.page(url)
+        if page is not None:
+            ok = 200 <= page.status < 300
+            return Target("page", ok, "страница открывается" if ok else f"страница отвечает кодом {page.status}")
+        if not self.same_site(url):
+            return Target("external", None, "внешний ресурс")
+        return Target("unfetched", None, "страница не загружалась (ограничение обхода)")
+
+
+def document_opens(doc: Document) -> bool:
+    """The document answered 200, is not empty and its bytes are of a known document type."""
+    if doc.error or not (200 <= doc.status < 300):
+        return False
+    if doc.size == 0:
+        return False
+    return bool(doc.detected_kind) and doc.detected_kind != "other"
+
+
+def document_note(doc: Document) -> str:
+    if doc.status == 0 and doc.error:
+        return doc.error
+    if not (200 <= doc.status < 300):
+        return f"документ не открывается: код ответа {doc.status}"
+    if doc.error:
+        return f"документ не открывается: {doc.error}"
+    if not doc.detected_kind or doc.detected_kind == "other":
+        return "файл не является документом известного формата"
+    size = f", {round(doc.size / 1024)} КБ" if doc.size else ""
+    scan = "; текстового слоя нет (скан, нужна проверка)" if doc.text_layer is False else ""
+    return f"документ открывается ({doc.detected_kind.upper()}{size}){scan}"
