@@ -18,12 +18,12 @@ import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
 from nok.errors import UserError
+from rules.schema import Confidence, PackPresets
 
 RULES_DIR = Path(__file__).resolve().parent
 PROFILES_DIR = RULES_DIR / "profiles"
 DEFAULT_PROFILE = "social-344n-2018"
 
-Confidence = Literal["confirmed", "corroborated", "unconfirmed"]
 CRITERIA = ("K1", "K2", "K3", "K4", "K5")
 
 
@@ -120,18 +120,6 @@ class InputsCatalog(BaseModel):
             name = {True: "yes", False: "no"}.get(key, key)
             fixed[name] = [str(w) for w in words]
         return fixed
-
-
-class Preset(BaseModel):
-    title: str
-    basis: str
-    basis_confidence: Confidence
-    ids: list[str]
-
-
-class PresetsFile(BaseModel):
-    sphere: str
-    presets: dict[str, Preset]
 
 
 # --- the profile ----------------------------------------------------------------------------
@@ -297,7 +285,7 @@ class Profile(BaseModel):
     conditions: ConditionsCatalog | None = None
     questions: SurveyCatalog | None = None
     inputs: InputsCatalog | None = None
-    presets: dict[str, PresetsFile] = Field(default_factory=dict)
+    presets: dict[str, PackPresets] = Field(default_factory=dict)
 
     # --- queries used by the calculator -------------------------------------------------------
 
@@ -399,7 +387,7 @@ def load_profile(name: str | Path | None = None) -> Profile:
     profile.inputs = _parse(InputsCatalog, base / profile.catalogs.inputs)
     for key, sphere in profile.spheres.items():
         if sphere.presets:
-            profile.presets[key] = _parse(PresetsFile, base / sphere.presets)
+            profile.presets[key] = _parse(PackPresets, base / sphere.presets)
     _check_references(profile, path)
     return profile
 

@@ -24,7 +24,8 @@ CHECKLIST = "чек-лист"
 SURVEY = "анкеты"
 SITE = "сайт (nok check)"
 GIVEN = "готовые значения"
-ZERO_POLICY_RU = {"exclude": "исключено из расчёта, веса перенормированы", "zero": "засчитано 0 баллов",
+ZERO_POLICY_RU = {"exclude": "не учитывается, расчёт по остальным частям с перенормировкой весов",
+                  "zero": "засчитано 0 баллов",
                   "hundred": "засчитано 100 баллов"}
 
 
@@ -138,7 +139,7 @@ class Calculator:
         term = f"{_n(num)}/{_n(den)}"
         if den:
             return Fraction(num) / den, term
-        result.flag("zero_denominator", f"{what}: знаменатель равен 0 — {ZERO_POLICY_RU[self.policy]} "
+        result.flag("zero_denominator", f"{what} — {ZERO_POLICY_RU[self.policy]} "
                     f"(политика методики «{self.policy}»)", scope)
         value = {"exclude": None, "zero": Fraction(0), "hundred": Fraction(1)}[self.policy]
         return value, term + (" (исключено)" if value is None else f" → {_n(value)}")
@@ -172,7 +173,7 @@ class Calculator:
                     continue
                 found, required = counted
             result.inputs[part.found], result.inputs[part.required] = found, required
-            parts.append(self._ratio(found, required, result, ind_id, f"{label}: {part.found}/{part.required}"))
+            parts.append(self._ratio(found, required, result, ind_id, f"{label}: перечень пуст ({part.required} = 0)"))
         if result.status != "missing":
             self._mean_of_parts(ind, parts, result)
         return result
@@ -235,13 +236,15 @@ class Calculator:
             tally = data.survey.answers.get(part.question)
             if tally is None:
                 result.status = "missing"
-                result.flag("missing_input", f"{ind_id}: нет ответов на вопрос {q.code} («{q.short}»)", ind_id)
+                result.flag("missing_input", f"{ind_id}: в анкетах нет вопроса {q.code} («{q.short}»)", ind_id)
                 continue
             result.inputs[part.satisfied], result.inputs[part.base] = tally.yes, tally.answered
-            base = "ответивших на вопрос" + (f" из ответивших «да» на {self.profile.questions.question(q.filter).code}"
-                                             if q.filter else "")
+            if q.filter:
+                who = f"никто из ответивших «да» на {self.profile.questions.question(q.filter).code} не ответил на {q.code}"
+            else:
+                who = f"на вопрос {q.code} никто не ответил"
             parts.append(self._ratio(Fraction(tally.yes), Fraction(tally.answered), result, ind_id,
-                                     f"{ind_id}: {part.satisfied}/{part.base} (нет {base}, вопрос {q.code})"))
+                                     f"{ind_id}: {who} ({part.base} = 0)"))
         result.sources.add(SURVEY)
         if result.status != "missing":
             self._mean_of_parts(ind, parts, result)
@@ -328,10 +331,11 @@ class Calculator:
             flags.append(Flag(code="small_sample", message=f"Опрошено {survey.respondents}, а по методике нужно "
                               f"не менее {required} (выборка мала)"))
         if survey.inconsistent:
-            shown = "; ".join(survey.inconsistent[:10])
-            more = f" … и ещё {len(survey.inconsistent) - 10}" if len(survey.inconsistent) > 10 else ""
-            flags.append(Flag(code="inconsistent_answers",
-                              message=f"Несогласованные ответы ({len(survey.inconsistent)}): {shown}{more}"))
+            shown = "; ".join(survey.inconsistent[:5])
+            more = f" … и ещё {len(survey.inconsistent) - 5}" if len(survey.inconsistent) > 5 else ""
+            excluded = "в доли не вошли" if self.profile.policies.inconsistent_answers == "exclude" else ""
+            flags.append(Flag(code="inconsistent_answers", message=f"Несогласованные ответы анкет "
+                              f"({len(survey.inconsistent)}{', ' + excluded if excluded else ''}): {shown}{more}"))
         return flags
 
     def score(self, data: OrgInputs) -> OrgScore:

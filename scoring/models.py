@@ -174,6 +174,11 @@ class ProfileSummary(BaseModel):
     region_from: str
     rounding_decimals: int
     rounding_mode: str
+    risk_threshold: float = 50
+    # titles for renderers, so that they need only this result
+    spheres: dict[str, str] = Field(default_factory=dict)
+    criteria: dict[str, str] = Field(default_factory=dict)
+    indicators: dict[str, str] = Field(default_factory=dict)  # id → "symbol: title"
 
 
 class InputFile(BaseModel):

@@ -17,7 +17,10 @@ def profile_summary(profile: Profile) -> ProfileSummary:
         id=profile.id, title=profile.title, path=str(profile.path or ""),
         zero_denominator=profile.policies.zero_denominator, branches=profile.policies.branches,
         region_from=profile.policies.region_from, rounding_decimals=profile.rounding.decimals,
-        rounding_mode=profile.rounding.mode,
+        rounding_mode=profile.rounding.mode, risk_threshold=float(profile.policies.risk_threshold),
+        spheres={k: s.title for k, s in profile.spheres.items()},
+        criteria={k: c.title for k, c in profile.criteria.items()},
+        indicators={i: f"{profile.indicators[i].symbol}: {profile.indicators[i].title}" for i in profile.indicator_ids()},
     )
 
 

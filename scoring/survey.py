@@ -120,13 +120,12 @@ def _read_raw(table: Table, profile: Profile) -> SurveyData:
                 continue
             if q.filter and answers.get(q.filter) is not True:
                 filter_code = profile.questions.question(q.filter).code
-                said = {False: "«нет»", None: "нет ответа"}[answers.get(q.filter)]
-                message = (f"строка {row}: ответ на {q.code} при ответе на {filter_code}: {said} "
-                           f"(вопрос {q.code} задаётся только ответившим «да» на {filter_code})")
+                said = {False: "«нет»", None: "пусто"}[answers.get(q.filter)]
+                message = f"ответ на {q.code} без «да» на {filter_code} ({filter_code}: {said})"
                 if policy == "error":
                     problems.add(table.where(row, colmap[q.id]), message)
                 else:
-                    org.inconsistent.append(f"{table.name}, {message}; ответ не учтён")
+                    org.inconsistent.append(f"{table.name}, строка {row}: {message}")
                 continue
             tally = org.answers.setdefault(q.id, YesNo())
             if answer:
@@ -208,4 +207,4 @@ def _check_aggregated(table: Table, row: int, profile: Profile, org: SurveyCount
         if profile.policies.inconsistent_answers == "error":
             problems.add(table.where(row), message)
         else:
-            org.inconsistent.append(f"{table.name}, строка {row}: {message}; числа взяты как есть")
+            org.inconsistent.append(f"{table.name}, строка {row}: {message} (числа взяты как есть)")

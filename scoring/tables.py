@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+from checks.text import normalize
 from nok.errors import UserError
 
 MAX_LISTED = 20  # problems shown per file
@@ -28,14 +29,13 @@ class InputError(UserError):
 
 
 def normalize_header(text: object) -> str:
-    """Lower case, ё→е, every run of punctuation or spaces → one space (for comparing names)."""
-    value = str(text or "").replace("\u00ad", "").lower().replace("ё", "е")
-    return re.sub(r"[^0-9a-zа-я+✓✔✗]+", " ", value).strip()
+    """Normalised (case, ё, soft hyphens), then every run of punctuation → one space."""
+    return re.sub(r"[^0-9a-zа-я]+", " ", normalize(str(text or ""))).strip()
 
 
 def normalize_answer(value: object) -> str:
-    """A cell compared with the yes/no vocabulary: lower case, ё→е, trimmed, inner spaces single."""
-    return re.sub(r"\s+", " ", str(value).replace("ё", "е").lower()).strip().rstrip(".")
+    """A cell compared with the yes/no vocabulary: normalised, a final full stop dropped."""
+    return normalize(str(value)).rstrip(".").strip()
 
 
 @dataclass
