@@ -17,19 +17,28 @@ class NavigationParams(Params):
 
 @check("navigation", NavigationParams)
 def navigation_check(site: SiteView, params: NavigationParams) -> CheckResult:
-    """Общая навигация (меню) на каждой странице сайта."""
+    """Общая навигация (меню) на каждой странице сайта. Меню — ссылки в навигационной области
+    страницы; если такой разметки нет, общими считаются ссылки, которые есть почти на всех
+    страницах. Нет ни одной общей ссылки — навигации нет."""
     pages = site.pages
     if len(pages) < 2:
         return CheckResult(Outcome.not_applicable, note="загружено меньше двух страниц")
-    menus = [frozenset(link.url for link in p.links if link.area == "nav") for p in pages]
+    marked = any(link.area == "nav" for p in pages for link in p.links)
+    areas = {"nav"} if marked else {"nav", "main", "aside", "footer"}
+    menus = [frozenset(link.url for link in p.links if link.area in areas) for p in pages]
     common = Counter(url for menu in menus for url in menu)
     core = {url for url, n in common.items() if n >= params.min_share * len(pages)}
-    with_menu = [p for p, menu in zip(pages, menus) if core and len(core & menu) >= min(3, len(core))]
+    if not core:
+        return CheckResult(Outcome.absent, note=f"нет ссылок меню, общих для {params.min_share:.0%} "
+                                                f"страниц сайта (страниц: {len(pages)})")
+    with_menu = [p for p, menu in zip(pages, menus) if len(core & menu) >= min(3, len(core))]
     share = len(with_menu) / len(pages)
     note = f"общее меню на {len(with_menu)} из {len(pages)} страниц"
+    if not marked:
+        note += " (меню не размечено как навигация)"
     ev = [Evidence(url=p.final_url, snippet=f"меню из {len(core)} общих ссылок", check="navigation")
           for p in with_menu[:MAX_EVIDENCE]]
-    if core and share >= params.min_share:
+    if share >= params.min_share:
         return CheckResult(Outcome.present, ev, note)
     return CheckResult(Outcome.needs_review, ev or [Evidence(url=pages[0].final_url, snippet=note,
                                                              check="navigation")], note)
@@ -73,7 +82,8 @@ class FreshnessParams(Params):
 @check("freshness", FreshnessParams)
 def freshness_check(site: SiteView, params: FreshnessParams) -> CheckResult:
     """Сайт обновляется: самая свежая дата на страницах и в документах (срок обновления по закону —
-    10 рабочих дней; проверить его можно только по датам, которые сайт показывает)."""
+    10 рабочих дней; проверить его можно только по датам, которые сайт показывает). Все даты
+    старше `max_age_days` — сайт не обновляется; дат нет — нужна проверка человеком."""
     today = site.now.date()
     newest: tuple[date, str, str] | None = None
     for page in site.pages:
@@ -96,7 +106,7 @@ def freshness_check(site: SiteView, params: FreshnessParams) -> CheckResult:
     ev = [Evidence(url=newest[1], snippet=newest[2], check="freshness", note=f"{age} дн. назад")]
     if age <= params.max_age_days:
         return CheckResult(Outcome.present, ev, f"самая свежая дата на сайте: {newest[0]:%d.%m.%Y}")
-    return CheckResult(Outcome.needs_review, ev, f"самая свежая дата на сайте — {newest[0]:%d.%m.%Y}, "
+    return CheckResult(Outcome.absent, ev, f"самая свежая дата на сайте — {newest[0]:%d.%m.%Y}, "
                        f"более {params.max_age_days} дней назад")
 
 
@@ -144,7 +154,8 @@ class A11yParams(Params):
 @check("accessibility_basics", A11yParams)
 def accessibility_basics_check(site: SiteView, params: A11yParams) -> CheckResult:
     """Базовые требования доступности (ПП РФ № 102, ГОСТ Р 52872-2019): язык страницы, текстовые
-    альтернативы изображений, подписанные поля форм. Контраст без браузера не проверяется."""
+    альтернативы изображений, подписанные поля форм. Найденное нарушение — «нет»; контраст без
+    браузера не проверяется."""
     pages = site.pages
     if not pages:
         return CheckResult(Outcome.not_applicable)
@@ -165,4 +176,4 @@ def accessibility_basics_check(site: SiteView, params: A11yParams) -> CheckResul
                                    f"подписанных полей: {len(fields) - len(unlabeled)} из {len(fields)}")
     worst = no_lang[:1] or sorted(pages, key=lambda p: -p.images_without_alt)[:1]
     ev = [Evidence(url=worst[0].final_url, snippet=note, check="accessibility_basics")]
-    return CheckResult(Outcome.needs_review if problems else Outcome.present, ev, note)
+    return CheckResult(Outcome.absent if problems else Outcome.present, ev, note)

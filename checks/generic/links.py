@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Literal
 
 from checks.findings import Evidence
-from checks.generic.common import compile_all, first_match, one_line, result
+from checks.generic.common import compile_all, content_length, first_match, one_line, result
 from checks.registry import CheckResult, Params, check
 from checks.site import SiteView
 from checks.text import matches_any
@@ -18,11 +18,17 @@ class LinkParams(Params):
     target: Literal["any", "document", "page", "external"] = "any"
     # the anchor must ALSO match one of these (e.g. texts "лицензия" and target document)
     also_texts: list[str] = []
+    # an anchor matching any of these is about something else ("лицензия" of software)
+    exclude_texts: list[str] = []
+    # a link to a page of the site counts only when that page was fetched and has at least this
+    # many characters beyond its menus; an empty or unfetched page is only weak evidence
+    min_target_text: int = 0
 
 
 @check("link", LinkParams)
 def link_check(site: SiteView, params: LinkParams) -> CheckResult:
-    """Ссылка с нужным текстом, адресом или классом; для документов — открывается ли файл."""
+    """Ссылка с нужным текстом, адресом или классом; для документов — открывается ли файл, для
+    страниц (если задано) — есть ли на странице содержание помимо меню."""
     urls, attrs = compile_all(params.url_patterns), compile_all(params.attrs)
     ok: list[Evidence] = []
     broken: list[Evidence] = []
@@ -35,6 +41,8 @@ def link_check(site: SiteView, params: LinkParams) -> CheckResult:
                    or first_match(urls, link.url) or (link.attrs and first_match(attrs, link.attrs)))
             if not hit or (params.also_texts and not matches_any(link.text, params.also_texts)):
                 continue
+            if params.exclude_texts and link.text and matches_any(link.text, params.exclude_texts):
+                continue
             target = site.target(link.url)
             if not _target_kind_ok(params.target, target.kind, site.same_site(link.url)):
                 continue
@@ -42,8 +50,24 @@ def link_check(site: SiteView, params: LinkParams) -> CheckResult:
             label = one_line(link.text, 120) or link.url
             ev = Evidence(url=page.final_url, snippet=f"«{label}» → {link.url}", check="link",
                           note=target.note, rendered=page.rendered)
-            (broken if target.ok is False else ok).append(ev)
-    return result(ok, broken, note_weak="ссылка есть, но её цель не открывается")
+            weak = target.ok is False
+            if not weak and params.min_target_text and target.kind in ("page", "unfetched"):
+                thin = _thin_page(site, link.url, params.min_target_text)
+                if thin:
+                    ev.note, weak = thin, True
+            (broken if weak else ok).append(ev)
+    return result(ok, broken, note_weak="ссылка есть, но её цель не открывается или пуста")
+
+
+def _thin_page(site: SiteView, url: str, min_text: int) -> str:
+    """Why a linked page of the site does not show its content; "" when it does."""
+    page = site.page(url)
+    if page is None:
+        return "страница не загружалась, её содержание не проверено"
+    chars = content_length(page)
+    if chars < min_text:
+        return f"на странице почти нет текста ({chars} знаков помимо меню)"
+    return ""
 
 
 def _target_kind_ok(wanted: str, kind: str, same_site: bool) -> bool:

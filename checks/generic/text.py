@@ -5,7 +5,8 @@ import re
 from typing import Literal
 
 from checks.findings import Evidence
-from checks.generic.common import compile_all, one_line, ordered_pages, result
+from checks.generic.common import (compile_all, content_length, inside, label_spans, one_line,
+                                   ordered_pages, result)
 from checks.registry import CheckResult, Params, check
 from checks.site import SiteView
 from checks.text import matches_any, snippet
@@ -15,9 +16,18 @@ class TextParams(Params):
     phrases: list[str]
     # each of these groups must have a phrase within `window` characters of the match
     near: list[list[str]] = []
-    # a regex (case-insensitive) that must match within `window` characters after the match
+    # a regex (case-insensitive) that must match within `window` characters after the match;
+    # `(?-i:...)` makes a part case-sensitive (capitalised names)
     followed_by: str | None = None
+    # a regex (case-insensitive) that must match within `window` characters on either side
+    near_pattern: str | None = None
+    # a match with any of these phrases within `window` characters is about something else
+    # ("лицензия" of software, "филиал" of a bank in the bank details)
+    not_near: list[str] = []
     window: int = 200
+    # a phrase standing only as the label of a link in these page areas (a menu item, a footer
+    # link) names a section; it does not publish the item
+    skip_link_areas: list[Literal["nav", "footer", "aside", "main"]] = ["nav", "footer", "aside"]
     scope: Literal["site", "section", "head"] = "site"  # head: titles and headings only
     # a match found only on news pages is weak (a headline about someone else is not the item)
     news: Literal["weak", "exclude", "include"] = "weak"
@@ -29,8 +39,10 @@ class TextParams(Params):
 @check("text", TextParams)
 def text_check(site: SiteView, params: TextParams) -> CheckResult:
     """Фраза (с учётом словоизменения) в тексте страниц сайта, при необходимости — рядом с
-    другими словами или перед заданным шаблоном (дата, ФИО)."""
+    другими словами или шаблоном (дата, ФИО, сумма), но не рядом со словами другого контекста;
+    пункт меню с этой фразой — название раздела, а не сама информация."""
     follow = re.compile(params.followed_by, re.I | re.S) if params.followed_by else None
+    around = re.compile(params.near_pattern, re.I | re.S) if params.near_pattern else None
     strong: list[Evidence] = []
     weak: list[Evidence] = []
     distinct: set[str] = set()
@@ -40,10 +52,16 @@ def text_check(site: SiteView, params: TextParams) -> CheckResult:
         if news and params.news == "exclude":
             continue
         tokens = site.head(page) if params.scope == "head" else site.text(page)
+        labels: list[tuple[int, int]] | None = None
         for phrase in params.phrases:
-            for start, end in tokens.find(phrase):
-                if not _context_ok(site, tokens.text, start, end, params, follow):
+            for start, end in tokens.find(phrase, limit=20):
+                if not _context_ok(tokens.text, start, end, params, follow, around):
                     continue
+                if params.scope != "head" and params.skip_link_areas:
+                    if labels is None:
+                        labels = label_spans(page, params.skip_link_areas)
+                    if inside(labels, start, end):
+                        continue
                 ev = Evidence(url=page.final_url, snippet=snippet(tokens.text, start, end),
                               check="text", rendered=page.rendered)
                 if news and params.news == "weak":
@@ -61,14 +79,16 @@ def text_check(site: SiteView, params: TextParams) -> CheckResult:
     return result(strong, weak, note_weak="упоминание найдено только в новостях")
 
 
-def _context_ok(site: SiteView, text: str, start: int, end: int, params: TextParams,
-                follow: re.Pattern | None) -> bool:
+def _context_ok(text: str, start: int, end: int, params: TextParams,
+                follow: re.Pattern | None, pattern: re.Pattern | None) -> bool:
     if follow and not follow.search(text[end: end + params.window]):
         return False
-    if params.near:
-        around = text[max(0, start - params.window): end + params.window]
-        return all(matches_any(around, group) for group in params.near)
-    return True
+    around = text[max(0, start - params.window): end + params.window]
+    if pattern and not pattern.search(around):
+        return False
+    if params.not_near and matches_any(around, params.not_near):
+        return False
+    return all(matches_any(around, group) for group in params.near)
 
 
 class PageParams(Params):
@@ -92,6 +112,6 @@ def page_check(site: SiteView, params: PageParams) -> CheckResult:
             continue
         ev = Evidence(url=page.final_url, snippet=one_line(page.title or (page.headings or [""])[0]),
                       check="page", rendered=page.rendered)
-        (found if len(page.text) >= params.min_text else empty).append(ev)
+        (found if content_length(page) >= params.min_text else empty).append(ev)
     return result(found, empty, note_present="найдена страница раздела",
                   note_weak="страница раздела есть, но почти пуста")
