@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -137,7 +138,7 @@ def read_table(path: Path, sheets: Iterable[str] = ()) -> Table:
 def _read_xlsx(path: Path, sheets: list[str]) -> tuple[str, list[list[object]]]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
         raise InputError(f"Файл «{path.name}» не открывается как книга XLSX: {exc}") from None
     try:
         names = workbook.sheetnames
