@@ -66,6 +66,8 @@ class Page(BaseModel):
     iframes: list[str] = Field(default_factory=list)  # absolute src URLs
     images: int = 0
     images_without_alt: int = 0
+    # microdata: itemprop name -> values (content/datetime/href/src attribute, else the text)
+    itemprops: dict[str, list[str]] = Field(default_factory=dict)
     last_modified: str = ""  # HTTP Last-Modified header, as sent
     depth: int = 0
     rendered: bool = False  # built from a browser-rendered DOM rather than the static HTML

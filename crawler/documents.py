@@ -1,0 +1,186 @@
+"""What a downloaded document is and holds: type by its leading bytes, pages, text layer, date,
+the head of its text. Never raises: a broken file is described by `error` (in Russian)."""
+from __future__ import annotations
+
+import html
+import logging
+import re
+import zipfile
+from io import BytesIO
+
+from pypdf import PdfReader
+
+from crawler.extract import clean
+from crawler.sitekey import DOCUMENT_EXTENSIONS, extension
+
+logging.getLogger("pypdf").setLevel(logging.ERROR)  # broken PDFs are normal here, not news
+
+TEXT_HEAD_CHARS = 500
+PDF_TEXT_PAGES = 5  # pages read for the text layer and the head: scans show up on page one
+MEANINGFUL_TEXT = 30  # letters and digits on a page that make a text layer
+ZIP_MEMBER_BYTES = 2_000_000  # read cap for one zip member (zip bombs)
+
+CONTENT_TYPE_KINDS = {
+    "application/pdf": "pdf", "application/x-pdf": "pdf", "application/msword": "doc",
+    "application/vnd.ms-excel": "xls", "application/rtf": "rtf", "text/rtf": "rtf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "application/vnd.oasis.opendocument.text": "odt",
+    "application/vnd.oasis.opendocument.spreadsheet": "ods",
+}
+_FILENAME = re.compile(r"filename\*?\s*=\s*(?:[\w\-]+'[^']*')?\"?([^\";]+)", re.I)
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_PDF_DATE = re.compile(r"D?:?(\d{4})(\d{2})?(\d{2})?")
+_XML_DATE = re.compile(
+    r"<(?:dcterms:created|dcterms:modified|meta:creation-date|dc:date)[^>]*>\s*"
+    r"(\d{4}-\d{2}-\d{2})")
+_RTF_DATE = re.compile(rb"\\(?:creatim|revtim)\\yr(\d{4})\\mo(\d{1,2})\\dy(\d{1,2})")
+_TAG = re.compile(r"<[^>]+>")
+_PARAGRAPH_END = re.compile(r"</(?:w:p|text:p|text:h|si)>")
+_WORD_TEXT = re.compile(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>|</w:p>")
+
+
+def _iso(year: str, month: str | None, day: str | None) -> str:
+    return f"{year}-{month or '01'}-{day or '01'}"
+
+
+def _zip_member(zf: zipfile.ZipFile, name: str) -> str:
+    try:
+        with zf.open(name) as member:
+            return member.read(ZIP_MEMBER_BYTES).decode("utf-8", "replace")
+    except KeyError:
+        return ""
+
+
+def _zip_kind(zf: zipfile.ZipFile) -> str:
+    names = set(zf.namelist())
+    if "mimetype" in names:
+        mimetype = _zip_member(zf, "mimetype")
+        if "opendocument.text" in mimetype:
+            return "odt"
+        if "opendocument.spreadsheet" in mimetype:
+            return "ods"
+    if "[Content_Types].xml" in names:
+        types = _zip_member(zf, "[Content_Types].xml")
+        for marker, kind in (("wordprocessingml", "docx"), ("spreadsheetml", "xlsx"),
+                             ("presentationml", "pptx")):
+            if marker in types:
+                return kind
+    return "zip"
+
+
+def _markup_text(xml: str) -> str:
+    """Text of Office/OpenDocument XML (possibly truncated), paragraph per line."""
+    if "<w:t" in xml:
+        xml = "".join(m.group(1) if m.group(1) is not None else "\n"
+                      for m in _WORD_TEXT.finditer(xml))
+    else:
+        xml = _TAG.sub(" ", _PARAGRAPH_END.sub("\n", xml))
+    return clean(html.unescape(xml))
+
+
+def _inspect_zip(body: bytes) -> dict:
+    with zipfile.ZipFile(BytesIO(body)) as zf:
+        kind = _zip_kind(zf)
+        info: dict = {"detected_kind": kind}
+        meta = _zip_member(zf, "docProps/core.xml") + _zip_member(zf, "meta.xml")
+        dates = _XML_DATE.findall(meta)
+        if dates:
+            info["date"] = max(dates)
+        text_member = {"docx": "word/document.xml", "xlsx": "xl/sharedStrings.xml",
+                       "odt": "content.xml", "ods": "content.xml"}.get(kind)
+        if text_member:
+            text = _markup_text(_zip_member(zf, text_member))
+            info["text_head"] = text[:TEXT_HEAD_CHARS]
+            info["text_layer"] = _meaningful(text)
+        return info
+
+
+def _meaningful(text: str) -> bool:
+    return sum(ch.isalnum() for ch in text) >= MEANINGFUL_TEXT
+
+
+def _inspect_pdf(body: bytes) -> dict:
+    reader = PdfReader(BytesIO(body), strict=False)
+    if reader.is_encrypted:
+        reader.decrypt("")  # most "protected" PDFs only restrict printing/copying
+    info: dict = {"detected_kind": "pdf", "pages": len(reader.pages)}
+    texts = [clean(page.extract_text() or "") for page in reader.pages[:PDF_TEXT_PAGES]]
+    info["text_layer"] = any(_meaningful(t) for t in texts)
+    info["text_head"] = " ".join(t for t in texts if t)[:TEXT_HEAD_CHARS]
+    meta = reader.metadata or {}
+    dates = []
+    for key in ("/CreationDate", "/ModDate"):
+        match = _PDF_DATE.match(str(meta.get(key) or ""))
+        if match:
+            dates.append(_iso(*match.groups()))
+    if dates:
+        info["date"] = max(dates)
+    return info
+
+
+def _ole_kind(body: bytes) -> str:
+    if "WordDocument".encode("utf-16-le") in body:
+        return "doc"
+    if "Workbook".encode("utf-16-le") in body or "Book".encode("utf-16-le") in body:
+        return "xls"
+    return "ole"
+
+
+def response_kind(content_type: str, disposition: str = "") -> str:
+    """Document kind a response declares (Content-Type, or the attachment's file name)."""
+    mime = content_type.split(";")[0].strip().lower()
+    if mime in CONTENT_TYPE_KINDS:
+        return CONTENT_TYPE_KINDS[mime]
+    match = _FILENAME.search(disposition or "")
+    if match and mime not in ("text/html", "application/xhtml+xml"):
+        return DOCUMENT_EXTENSIONS.get(extension("/" + match.group(1).strip()), "")
+    return ""
+
+
+def detect_kind(body: bytes) -> str:
+    """Document type by leading bytes: pdf, docx, xlsx, odt, ods, doc, xls, rtf, html, zip…"""
+    head = body[:1024].lstrip()
+    if body.startswith(b"%PDF") or b"%PDF-" in body[:1024]:
+        return "pdf"
+    if body.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(BytesIO(body)) as zf:
+                return _zip_kind(zf)
+        except (zipfile.BadZipFile, OSError, EOFError):
+            return "zip"
+    if body.startswith(_OLE):
+        return _ole_kind(body)
+    if body.startswith(b"{\\rtf"):
+        return "rtf"
+    if head[:15].lower().startswith((b"<!doctype html", b"<html")):
+        return "html"
+    return ""
+
+
+def inspect_document(body: bytes) -> dict:
+    """Document fields read from the file: detected_kind, pages, text_layer, date, text_head,
+    error. Keys absent = not determined."""
+    if not body:
+        return {"error": "пустой файл"}
+    kind = detect_kind(body)
+    try:
+        if kind == "pdf":
+            return _inspect_pdf(body)
+        if kind in ("docx", "xlsx", "odt", "ods"):
+            return _inspect_zip(body)
+    except Exception as exc:  # noqa: BLE001 - any parser failure means "broken file"
+        name = {"pdf": "PDF"}.get(kind, kind.upper())
+        return {"detected_kind": kind,
+                "error": f"файл {name} повреждён или не читается ({type(exc).__name__})"}
+    info: dict = {"detected_kind": kind}
+    if kind == "rtf":
+        dates = [_iso(y.decode(), m.decode().zfill(2), d.decode().zfill(2))
+                 for y, m, d in _RTF_DATE.findall(body[:65536])]
+        if dates:
+            info["date"] = max(dates)
+    elif kind == "html":
+        info["error"] = "вместо документа получена веб-страница"
+    elif not kind:
+        info["error"] = "неизвестный формат файла"
+    return info
