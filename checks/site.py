@@ -23,7 +23,15 @@ def url_key(url: str) -> str:
 
 
 def site_key(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    """The host without `www.`, plus `:port` unless 80/443: the crawler's site key
+    (crawler.sitekey.site_key), so that `snapshot.site` and `same_site` agree."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().rstrip(".").removeprefix("www.")
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return f"{host}:{port}" if port and port not in (80, 443) else host
 
 
 @dataclass
