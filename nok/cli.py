@@ -13,6 +13,7 @@ from nok.errors import UserError
 COMMAND_MODULES = [
     "score",
     "template",
+    "evaluate",
 ]
 
 
