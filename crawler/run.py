@@ -45,11 +45,15 @@ def crawl(targets: Iterable[tuple[str, str]], *, sink: Sink, hints: dict | None 
           skip: Iterable[str] = ()) -> None:
     """Crawl `targets` [(org_id, start_url), ...] into `sink`; blocks until all are done.
 
-    hints: `{"link_texts": [...], "url_patterns": [...]}` from the rule pack; progress:
-    called as progress(org_id, pages_fetched); resume: pages already stored per org_id (not
-    fetched again, their links re-expanded); skip: org_ids not to crawl at all."""
+    hints: `{"link_texts": [...], "url_patterns": [...]}` from the rule pack; progress: called
+    with a stats dict (see `crawler.spiders.site.Progress`); resume: pages already stored per
+    org_id (not fetched again, their links re-expanded); skip: org_ids not to crawl at all.
+    A MemorySink without a user agent gets the crawl's."""
     options = CrawlOptions.model_validate(options or {})
-    process = CrawlerProcess(build_settings(options, settings_overrides))
+    settings = build_settings(options, settings_overrides)
+    if isinstance(sink, MemorySink) and not sink.user_agent:
+        sink.user_agent = settings["USER_AGENT"]
+    process = CrawlerProcess(settings)
     process.crawl(SiteSpider, targets=list(targets), sink=sink, hints=hints, options=options,
                   resume=resume, skip=skip, progress=progress)
     process.start()
@@ -70,7 +74,7 @@ def crawl_sites(urls: list[str], *, hints: dict | None = None,
     """Crawl several sites in one run; snapshots in the order of `urls`."""
     options = CrawlOptions.model_validate(options or {})
     org_ids = org_ids or [str(i) for i in range(len(urls))]
-    sink = MemorySink(user_agent=build_settings(options, settings_overrides)["USER_AGENT"])
+    sink = MemorySink()
     crawl(zip(org_ids, urls), sink=sink, hints=hints, options=options,
           settings_overrides=settings_overrides)
     return [sink.snapshots[org] for org in org_ids]

@@ -33,7 +33,10 @@ logger = logging.getLogger(__name__)
 
 ROBOTS_MAXSIZE = 512 * 1024
 HTML_TYPES = ("text/html", "application/xhtml+xml")
-Progress = Callable[[str, int], None]
+# progress(stats): after every page, fetched document and finished site; stats holds
+# org_id and site_pages (that site's pages so far), and run totals: pages, documents,
+# failures, sites_done, sites
+Progress = Callable[[dict], None]
 
 
 def _headers(response) -> dict[str, str]:
@@ -66,6 +69,8 @@ class SiteSpider(scrapy.Spider):
         self.progress = progress
         self.waiting = deque((str(org), url) for org, url in targets)
         self.sites: dict[str, Site] = {}
+        self.totals = {"pages": 0, "documents": 0, "failures": 0, "sites_done": 0,
+                       "sites": len(self.waiting)}
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -95,13 +100,14 @@ class SiteSpider(scrapy.Spider):
         return requests
 
     def _open(self, org_id: str, url: str) -> list[scrapy.Request]:
-        self.sink.site_started(org_id, url)
         start = normalise_start_url(url)
+        valid = is_http(start) and bool(site_key(start))
+        self.sink.site_started(org_id, start if valid else url)
         site = self.sites[org_id] = Site(
             org_id, start, options=self.options, prioritizer=self.prioritizer, now=monotonic(),
             window=self.window, obey_robots=self.obey_robots, user_agent=self.robots_agent,
-            report=lambda failure: self.sink.failure(org_id, failure))
-        if not is_http(start) or not site_key(start):
+            report=lambda failure: self._failure(org_id, failure))
+        if not valid:
             site.report(Failure(url=url, reason="bad_url", detail="некорректный адрес сайта"))
             site.stop("unreachable")
         elif org_id in self.resume:
@@ -143,6 +149,16 @@ class SiteSpider(scrapy.Spider):
             self.sink.document(site.org_id, doc)
         self.sink.site_finished(site.org_id, site.finish_reason())
         del self.sites[site.org_id]
+        self.totals["sites_done"] += 1
+        self._progress(site)
+
+    def _failure(self, org_id: str, failure: Failure) -> None:
+        self.totals["failures"] += 1
+        self.sink.failure(org_id, failure)
+
+    def _progress(self, site: Site) -> None:
+        if self.progress:
+            self.progress({"org_id": site.org_id, "site_pages": site.pages_done, **self.totals})
 
     def _request(self, site: Site, entry: Entry) -> scrapy.Request:
         """The one place requests are built (a later browser-rendering mode hooks in here)."""
@@ -239,8 +255,8 @@ class SiteSpider(scrapy.Spider):
                             status=response.status, headers=headers, depth=entry.depth)
         site.complete(entry)
         self.sink.page(site.org_id, page)
-        if self.progress:
-            self.progress(site.org_id, site.pages_done)
+        self.totals["pages"] += 1
+        self._progress(site)
         if 200 <= page.status < 300:
             if entry.start:
                 site.start_reached(page.final_url)
@@ -266,6 +282,8 @@ class SiteSpider(scrapy.Spider):
         doc.final_url, doc.status, doc.content_type = response.url, response.status, content_type
         doc.size = len(response.body)
         site.complete(entry)
+        self.totals["documents"] += 1
+        self._progress(site)
         if 200 <= response.status < 300:
             # parsing a big PDF takes a while: off the event loop, so other sites keep going
             info = await asyncio.to_thread(inspect_document, response.body)

@@ -10,19 +10,17 @@ import sys
 from pathlib import Path
 
 from checks.snapshot import Page
-from crawler.run import build_settings, crawl
-from crawler.options import CrawlOptions
+from crawler.run import crawl
 from crawler.sink import MemorySink
 
 
 def main(spec_path: str, out_path: str) -> None:
     spec = json.loads(Path(spec_path).read_text("utf-8"))
-    options = CrawlOptions.model_validate(spec["options"])
-    sink = MemorySink(user_agent=build_settings(options, spec["settings"])["USER_AGENT"])
+    sink = MemorySink()
     progress: dict[str, int] = {}
     crawl([tuple(t) for t in spec["targets"]], sink=sink, hints=spec["hints"],
-          options=options, settings_overrides=spec["settings"],
-          progress=lambda org, pages: progress.__setitem__(org, pages),
+          options=spec["options"], settings_overrides=spec["settings"],
+          progress=lambda stats: progress.__setitem__(stats["org_id"], stats["site_pages"]),
           resume={org: [Page.model_validate(p) for p in pages]
                   for org, pages in spec["resume"].items()},
           skip=spec["skip"])
