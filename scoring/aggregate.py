@@ -66,6 +66,7 @@ def merge_branches(orgs: list[OrgScore], profile: Profile, warnings: list[str]) 
             continue
         parent = by_id[root_id]
         branches = [o for o in group if o.org_id != root_id]
+        incomplete = [m.org_id for m in group if m.total is None]
         parent.branches = [b.org_id for b in branches]
         parent.own_criteria, parent.own_total = dict(parent.criteria), parent.total
         for b in branches:
@@ -74,7 +75,6 @@ def merge_branches(orgs: list[OrgScore], profile: Profile, warnings: list[str]) 
         parent.criteria = {c: _mean_of([m.criteria.get(c) for m in group]) for c in CRITERIA}
         computed = [parent.criteria[c] for c in CRITERIA]
         parent.total = None if None in computed else as_float(mean([Fraction(v) for v in computed]))
-        incomplete = [m.org_id for m in group if m.total is None]
         parent.flags.append(Flag(code="branches_merged", severity="info",
                                  message=f"Баллы — среднее по организации и её филиалам: {', '.join(parent.branches)}"))
         if incomplete:
