@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+import weakref
+from collections import Counter
 from collections.abc import Iterable
 
 from checks.findings import Evidence, Outcome
@@ -47,39 +49,85 @@ def one_line(text: str, limit: int = 200) -> str:
 
 
 def label_spans(page: Page, areas: Iterable[str] = NAVIGATION_AREAS) -> list[tuple[int, int]]:
-    """Character spans of `page.text` that are only the labels of links in `areas`: a line that
-    is a menu item (the extractor puts each block element on its own line), and any other
-    occurrence of such a label (an inline menu joined on one line)."""
+    """Character spans of `page.text` that are the labels of links in `areas` (menu items).
+
+    The extractor puts each block element on its own line, so a menu item is a line equal to a
+    link's text. A page's heading often repeats its menu item: when a label stands on more lines
+    than there are such links, the lines among other menu items are the menu and the rest is
+    content. A line made of two or more labels joined by separators is an inline menu."""
     wanted = set(areas)
-    labels = {" ".join(link.text.split()) for link in page.links
-              if link.area in wanted and len(link.text.strip()) >= 3}
-    if not labels:
+    counts = Counter(" ".join(link.text.split()) for link in page.links if link.area in wanted)
+    counts = Counter({text: n for text, n in counts.items() if len(text) >= 3})
+    if not counts:
         return []
-    spans: list[tuple[int, int]] = []
+    lines: list[tuple[int, int, str]] = []
     offset = 0
     for line in page.text.split("\n"):
-        bare = " ".join(line.split())
-        if len(bare) >= 3 and any(t == bare or t.startswith(bare + " ") for t in labels):
-            spans.append((offset, offset + len(line)))
+        lines.append((offset, offset + len(line), " ".join(line.split())))
         offset += len(line) + 1
-    for label in labels:
-        start = page.text.find(label)
-        while start != -1:
-            spans.append((start, start + len(label)))
-            start = page.text.find(label, start + len(label))
+    labels = [_label_of(bare, counts) for _, _, bare in lines]
+    by_label: dict[str, list[int]] = {}
+    for number, label in enumerate(labels):
+        if label:
+            by_label.setdefault(label, []).append(number)
+    menu: set[int] = set()
+    for label, numbers in by_label.items():
+        def among_items(n: int, label: str = label) -> bool:
+            return any(0 <= m < len(labels) and labels[m] not in (None, label) for m in (n - 1, n + 1))
+        menu.update(sorted(numbers, key=lambda n: (not among_items(n), n))[: counts[label]])
+    spans = [(lines[n][0], lines[n][1]) for n in sorted(menu)]
+    longest_first = sorted(counts, key=len, reverse=True)
+    for number, (start, end, bare) in enumerate(lines):
+        if number in menu or not _SEPARATOR.search(bare) or len(bare) > 600:
+            continue
+        rest, found = bare, 0
+        for label in longest_first:
+            if label in rest:
+                rest, found = rest.replace(label, " "), found + 1
+        if found >= 2 and _ONLY_SEPARATORS.fullmatch(rest):
+            spans.append((start, end))
     return spans
+
+
+_SEPARATOR = re.compile(r"[|/•·»>]|\s[-–—]\s")
+_ONLY_SEPARATORS = re.compile(r"[\s|/•·,;»>–—-]*")
+
+
+def _label_of(line: str, labels: Counter) -> str | None:
+    """The menu label a line renders (a link's text may add its title after the visible text)."""
+    if len(line) < 3:
+        return None
+    if line in labels:
+        return line
+    return next((label for label in labels if label.startswith(line + " ")), None)
 
 
 def inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(lo <= start and end <= hi for lo, hi in spans)
 
 
-def content_length(page: Page) -> int:
-    """Characters of the page's text beyond the labels of its menus, footer and sidebar."""
-    covered: list[tuple[int, int]] = []
-    for lo, hi in sorted(label_spans(page)):
-        if covered and lo <= covered[-1][1]:
-            covered[-1] = (covered[-1][0], max(hi, covered[-1][1]))
-        else:
-            covered.append((lo, hi))
-    return len(page.text) - sum(hi - lo for lo, hi in covered)
+def content_length(site: SiteView, page: Page) -> int:
+    """Characters of the page's own text: without its menu items and without the lines that
+    stand on most pages of the site (header, footer, sidebar — the template)."""
+    template = _template_lines(site)
+    menu = label_spans(page)
+    chars, offset = 0, 0
+    for line in page.text.split("\n"):
+        bare = " ".join(line.split())
+        if bare and bare not in template and not inside(menu, offset, offset + len(line)):
+            chars += len(bare)
+        offset += len(line) + 1
+    return chars
+
+
+_TEMPLATES: "weakref.WeakKeyDictionary[SiteView, frozenset[str]]" = weakref.WeakKeyDictionary()
+
+
+def _template_lines(site: SiteView) -> frozenset[str]:
+    """Lines found on at least half of the site's pages (and on two or more): the template."""
+    if site not in _TEMPLATES:
+        pages = site.pages
+        seen = Counter(line for p in pages for line in {" ".join(x.split()) for x in p.text.split("\n")} if line)
+        need = max(2, len(pages) / 2)
+        _TEMPLATES[site] = frozenset(line for line, n in seen.items() if n >= need)
+    return _TEMPLATES[site]

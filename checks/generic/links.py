@@ -64,7 +64,7 @@ def _thin_page(site: SiteView, url: str, min_text: int) -> str:
     page = site.page(url)
     if page is None:
         return "страница не загружалась, её содержание не проверено"
-    chars = content_length(page)
+    chars = content_length(site, page)
     if chars < min_text:
         return f"на странице почти нет текста ({chars} знаков помимо меню)"
     return ""

@@ -112,6 +112,6 @@ def page_check(site: SiteView, params: PageParams) -> CheckResult:
             continue
         ev = Evidence(url=page.final_url, snippet=one_line(page.title or (page.headings or [""])[0]),
                       check="page", rendered=page.rendered)
-        (found if content_length(page) >= params.min_text else empty).append(ev)
+        (found if content_length(site, page) >= params.min_text else empty).append(ev)
     return result(found, empty, note_present="найдена страница раздела",
                   note_weak="страница раздела есть, но почти пуста")
