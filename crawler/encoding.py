@@ -28,7 +28,10 @@ _LABELS = {"cp1251": "windows-1251", "cp1252": "windows-1252", "koi8-r": "koi8-r
            "utf-8": "utf-8"}
 # the most frequent lower-case Russian letters: real Russian text is mostly made of them
 _FREQUENT = frozenset("оеаинтсрвлкмдпуяы")
-_ISOLATED_HIGH = re.compile(rb"[A-Za-z][\x80-\xff][A-Za-z]")
+# a lone high byte next to a Latin letter: an accented letter in a Western word (Russian words
+# are runs of high bytes; one-letter Russian words stand between spaces)
+_LATIN_ACCENT = re.compile(rb"(?<=[A-Za-z])[\x80-\xff](?![\x80-\xff])"
+                           rb"|(?<![\x80-\xff])[\x80-\xff](?=[A-Za-z])")
 
 
 def charset_of(content_type: str) -> str:
@@ -57,10 +60,10 @@ def declared_charsets(body: bytes, content_type: str = "") -> list[str]:
 
 
 def sniff_single_byte(body: bytes) -> str:
-    """windows-1251 or koi8-r by how Russian the decoded letters look; windows-1252 when the
-    high bytes sit alone between Latin letters (Western European text)."""
+    """windows-1251 or koi8-r by how Russian the decoded letters look; windows-1252 when most
+    high bytes are accented letters inside Latin words (Western European text)."""
     high = sum(1 for b in body if b >= 0x80)
-    if high and len(_ISOLATED_HIGH.findall(body)) * 2 > high:
+    if high and len(_LATIN_ACCENT.findall(body)) * 2 > high:
         return "cp1252"
     scores = {}
     for codec in ("cp1251", "koi8-r"):
