@@ -135,10 +135,18 @@ def no_registration_check(site: SiteView, params: RegistrationParams) -> CheckRe
     walled = [p for p in site.snapshot.pages if p.status in (401, 402, 403, 407)]
     walled += [p for p in site.pages if len(p.text) < 400
                and any(f.type == "password" for form in p.forms for f in form.fields)]
-    if walled:
+    # the site's own documents that answer "log in first" hide the information just the same
+    docs = [d for d in site.snapshot.documents if d.status in (401, 402, 403, 407) and site.same_site(d.url)]
+    if walled or docs:
         ev = [Evidence(url=p.final_url, snippet=f"код {p.status}: {one_line(p.title, 80)}",
                        check="no_registration", note="страница требует входа") for p in walled[:5]]
-        return CheckResult(Outcome.absent, ev, f"страниц, закрытых входом или кодом 401/403: {len(walled)}")
+        ev += [Evidence(url=d.linked_from[0] if d.linked_from else d.url,
+                        snippet=f"код {d.status}: {one_line(', '.join(d.link_texts) or d.url, 80)} → {d.url}",
+                        check="no_registration", note="документ закрыт входом") for d in docs[:5]]
+        note = f"страниц, закрытых входом или кодом 401/403: {len(walled)}"
+        if docs:
+            note += f"; документов с кодом 401/403: {len(docs)}"
+        return CheckResult(Outcome.absent, ev[:6], note)
     if not site.pages:
         return CheckResult(Outcome.not_applicable)
     ev = [Evidence(url=p.final_url, snippet=one_line(p.title, 80) or p.final_url, check="no_registration")

@@ -54,6 +54,12 @@ def _judge(form: Form, params: FormParams) -> tuple[bool, str] | None:
         return submit, f"анкета: {questions} вопрос(ов) с вариантами ответа" + ("" if submit else ", нет кнопки отправки")
     message = [f for f in fields if f.tag == "textarea" or _labelled(f, params.message_labels)]
     contact = [f for f in fields if f.type in _CONTACT_TYPES or _labelled(f, params.contact_labels)]
+    if not contact:
+        # labels written in table cells beside the fields (uCoz, Bitrix iblock forms) are not tied
+        # to the fields, but the form's own text names the contact it asks for
+        unlabelled = [f for f in fields if f.tag == "input" and f.type in ("", "text") and not f.label]
+        if unlabelled and params.contact_labels and matches_any(form.text, params.contact_labels):
+            contact = unlabelled
     if params.kind == "callback":
         phone = [f for f in contact if f.type == "tel" or re.search(r"тел|phone", f.name + f.label, re.I)]
         if not phone or message or len(fields) > 4:
