@@ -55,12 +55,12 @@ def _group_table(result: ScoreResult, title: str, groups: list[GroupScore], name
     table = _table(title)
     _number_column(table, "№")
     table.add_column(name, overflow="fold", ratio=1, min_width=12)
-    for header in ("Орг.", *CRITERIA, "Итог", "Мин.", "Макс."):
+    for header in ("Орг.", *CRITERIA, "Итог"):  # min and max are in the XLSX
         _number_column(table, header)
     for g in groups:
         count = f"{len(g.organizations)}" + (f" (+{len(g.without_total)} без итога)" if g.without_total else "")
         table.add_row(str(g.rank or ""), escape(group_place(g)), count, *(_score(result, g.criteria.get(c)) for c in CRITERIA),
-                      f"[bold]{_score(result, g.total)}[/bold]", fmt(result, g.min_total), fmt(result, g.max_total))
+                      f"[bold]{_score(result, g.total)}[/bold]")
     return table
 
 
