@@ -46,6 +46,9 @@ class CheckRef(Strict):
     params: dict[str, Any] = Field(default_factory=dict)
     # a weak signal can at most make the item "needs_review", never "present"
     weak: bool = False
+    # what a pattern parameter (followed_by, near_pattern) stands for, in Russian words: the
+    # rule catalog (rules/catalog_doc.py) shows this instead of the regular expression
+    about: str = ""
 
 
 class EvidenceSpec(Strict):

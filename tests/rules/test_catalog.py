@@ -106,6 +106,14 @@ def test_patterns_compile(pack, rule_id):
                 re.compile(pattern, re.I | re.S)
 
 
+def test_patterns_are_told_in_words(pack):
+    """The rule catalog shows `about` instead of a regular expression nobody reads."""
+    for rule in pack.rules.values():
+        for ref in rule.checks():
+            if ref.params.get("followed_by") or ref.params.get("near_pattern"):
+                assert ref.about, f"{rule.id}: a {ref.check} check with a pattern needs `about`"
+
+
 def test_unconfirmed_basis_stays_unconfirmed(pack):
     """A citation of 442-ФЗ art. 13 part 2 by item number rests on a reconstructed list."""
     for rule in pack.rules.values():
