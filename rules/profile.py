@@ -289,9 +289,6 @@ class Profile(BaseModel):
 
     # --- queries used by the calculator -------------------------------------------------------
 
-    def criterion_of(self, indicator_id: str) -> str:
-        return next(c for c, d in self.criteria.items() if indicator_id in d.weights)
-
     def applicable(self, sphere: str, indicator_id: str) -> bool:
         return indicator_id not in self.spheres[sphere].not_applicable
 

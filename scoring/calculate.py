@@ -134,7 +134,8 @@ class Calculator:
 
     # --- ratios and the zero-denominator policy -----------------------------------------------
 
-    def _ratio(self, num: Fraction, den: Fraction, result: Result, scope: str, what: str) -> tuple[Fraction | None, str]:
+    def _ratio(self, num: Fraction, den: Fraction, result: Result, scope: str,
+               what: str) -> tuple[Fraction | None, str]:
         """num / den and its term for the formula; the policy's value when den is 0 (None: excluded)."""
         term = f"{_n(num)}/{_n(den)}"
         if den:

@@ -19,7 +19,7 @@ from pathlib import Path
 from rules.profile import Profile
 from scoring.models import ChecklistEntry, Source
 from scoring.orgs import check_unique, org_columns, read_org
-from scoring.tables import Column, Problems, Table, Vocabulary, is_blank, map_columns, parse_count, read_table
+from scoring.tables import Column, Problems, Table, Vocabulary, map_columns, parse_count, read_table
 
 CHECKLIST_SHEET = "Чек-лист"
 CHANNELS = ("stand", "site")
@@ -115,7 +115,7 @@ def _check_header_groups(
         if has_counts and not (found_key in colmap and required_key in colmap):
             problems.add("", f"столбцы «{profile.inputs.info_counts[found_key].title}» и "
                              f"«{profile.inputs.info_counts[required_key].title}» нужны вместе")
-    for name, group in profile.conditions.groups.items():
+    for group in profile.conditions.groups.values():
         keys = [item.id for item in group.items if not slots[item.id].optional]
         have = [k for k in keys if k in present]
         if have and len(have) < len(keys):

@@ -12,6 +12,7 @@ For a filtered question the counts are those of the respondents eligible for it.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -72,6 +73,16 @@ def read_survey(path: Path, profile: Profile) -> SurveyData:
     return _read_raw(table, profile)
 
 
+def _rows_with_id(table: Table, colmap: dict[str, int], problems: Problems) -> Iterator[tuple[int, list[object], str]]:
+    """The data rows with their organisation id; a row without one is a problem."""
+    for row, cells in table.rows:
+        org_id = cell_text(cells[colmap["org_id"]])
+        if org_id:
+            yield row, cells, org_id
+        else:
+            problems.add(table.where(row, colmap["org_id"]), "не указан код организации")
+
+
 def _missing_questions(table: Table, profile: Profile, present: set[str]) -> list[str]:
     missing = [q.code for q in yes_no_questions(profile) if q.id not in present]
     if not missing:
@@ -94,11 +105,7 @@ def _read_raw(table: Table, profile: Profile) -> SurveyData:
     policy = profile.policies.inconsistent_answers
     counts: dict[str, SurveyCounts] = {}
     rows: dict[str, list[int]] = {}
-    for row, cells in table.rows:
-        org_id = cell_text(cells[colmap["org_id"]])
-        if not org_id:
-            problems.add(table.where(row, colmap["org_id"]), "не указан код организации")
-            continue
+    for row, cells, org_id in _rows_with_id(table, colmap, problems):
         org = counts.setdefault(org_id, SurveyCounts(org_id=org_id, sources=[str(table.path)]))
         rows.setdefault(org_id, []).append(row)
         org.respondents += 1
@@ -153,11 +160,7 @@ def _read_aggregated(table: Table, profile: Profile) -> SurveyData:
     problems.raise_if_any()
     counts: dict[str, SurveyCounts] = {}
     rows: dict[str, list[int]] = {}
-    for row, cells in table.rows:
-        org_id = cell_text(cells[colmap["org_id"]])
-        if not org_id:
-            problems.add(table.where(row, colmap["org_id"]), "не указан код организации")
-            continue
+    for row, cells, org_id in _rows_with_id(table, colmap, problems):
         if org_id in rows:
             problems.add(table.where(row, colmap["org_id"]), f"организация «{org_id}» уже была в строке {rows[org_id][0]}")
             continue
@@ -182,7 +185,8 @@ def _read_aggregated(table: Table, profile: Profile) -> SurveyData:
         q.id for q in questions)))
 
 
-def _count(table: Table, row: int, cells: list[object], col: int, problems: Problems, allow_blank: bool = True) -> int | None:
+def _count(table: Table, row: int, cells: list[object], col: int, problems: Problems,
+           allow_blank: bool = True) -> int | None:
     value = parse_count(cells[col])
     if isinstance(value, str):
         problems.add(table.where(row, col), f"«{value}» — не целое неотрицательное число")

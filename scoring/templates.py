@@ -58,12 +58,16 @@ def _counts(ws: Worksheet, columns: list[int]) -> None:
                 errorTitle="Число", error="Нужно целое неотрицательное число.")
 
 
-def _finish(ws: Worksheet) -> None:
+def _finish(ws: Worksheet, orgs: list[OrgInfo] = ()) -> None:
+    """Freeze the header; for the survey sheets, write the registry's ids in the first column."""
+    for row, org in enumerate(orgs, start=2):
+        ws.cell(row=row, column=1, value=org.org_id)
     ws.freeze_panes = "B2"
     ws.row_dimensions[1].height = 90
 
 
-def _instructions(wb: Workbook, title: str, paragraphs: list[str], rows: list[tuple[str, ...]], headers: tuple[str, ...]) -> None:
+def _instructions(wb: Workbook, title: str, paragraphs: list[str], rows: list[tuple[str, ...]],
+                  headers: tuple[str, ...]) -> None:
     ws = wb.create_sheet("Инструкция")
     ws.column_dimensions["A"].width = 42
     ws.column_dimensions["B"].width = 90
@@ -182,9 +186,7 @@ def survey_template(profile: Profile, path: Path, orgs: list[OrgInfo] = ()) -> N
         else:
             ws.column_dimensions[get_column_letter(column)].width = 50
     _yes_no(ws, yes_no)
-    for row, org in enumerate(orgs, start=2):
-        ws.cell(row=row, column=1, value=org.org_id)
-    _finish(ws)
+    _finish(ws, list(orgs))
     _instructions(wb, "Анкеты получателей услуг (приказ Минтруда № 675н)", [
         "Одна строка — одна анкета (один респондент). «Код организации» — тот же, что в чек-листе.",
         "Ответы «да» или «нет»; пустая ячейка — «не ответил» (такой ответ не входит в долю по этому вопросу).",
@@ -213,9 +215,7 @@ def aggregated_survey_template(profile: Profile, path: Path, orgs: list[OrgInfo]
         _header(ws, column, spec.title, "count", note)
         counts.append(column)
     _counts(ws, counts)
-    for row, org in enumerate(orgs, start=2):
-        ws.cell(row=row, column=1, value=org.org_id)
-    _finish(ws)
+    _finish(ws, list(orgs))
     _instructions(wb, "Сводные ответы на анкеты (приказ Минтруда № 675н)", [
         "Одна строка — одна организация: число опрошенных и по каждому вопросу число ответов «да» и «нет».",
         "Для вопросов 2, 4, 8, 12 считайте только тех, кто ответил «да» на вопрос-фильтр (1, 3, 7, 11).",

@@ -21,7 +21,8 @@ ORG = {"org_id": "A", "name": "КЦСОН А", "municipality": "Город", "re
 
 def _score_files(tmp_path: Path, checklist_rows, survey_rows, profile=None, survey_name="survey.csv"):
     keys = checklist_header()
-    check = write_csv(tmp_path / "checklist.csv", titles(keys), [checklist_row(keys, org, yes) for org, yes in checklist_rows])
+    rows = [checklist_row(keys, org, yes) for org, yes in checklist_rows]
+    check = write_csv(tmp_path / "checklist.csv", titles(keys), rows)
     survey = write_csv(tmp_path / survey_name, survey_header(), survey_rows)
     return score_files(ScoreInputs(checklists=[check], surveys=[survey]), profile or load_profile())
 
