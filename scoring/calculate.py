@@ -263,7 +263,10 @@ class Calculator:
             elif data.given is not None:
                 results[ind_id] = self._given(ind_id, data.given)
             else:
-                results[ind_id] = getattr(self, ind.method)(ind_id, ind, data)
+                try:
+                    results[ind_id] = getattr(self, ind.method)(ind_id, ind, data)
+                except UserError as exc:
+                    raise UserError(f"Организация «{data.org.org_id}»: {exc}") from None
         return results
 
     def _given(self, ind_id: str, given: GivenScores) -> Result:

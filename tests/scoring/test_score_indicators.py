@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from nok.errors import UserError
+from rules.profile import load_profile
 from scoring.models import SiteInput, Source
 from tests.scoring.builders import PROFILE, all_questions, checklist_entry, score, survey_counts
 
@@ -168,3 +170,11 @@ def test_sample_below_the_minimum_is_flagged():
     assert "не менее 600" in next(f.message for f in score(big, counts).flags if f.code == "small_sample")
     enough = checklist_entry(stand=9, site=13, remote=3, comfort=3, premises=2, access=4, recipients=75)
     assert not [f for f in score(enough, counts).flags if f.code == "small_sample"]
+
+
+def test_undecided_site_items_stop_the_run_under_the_error_policy():
+    profile = load_profile()
+    profile.policies.site_undecided = "error"
+    report = site(remote=["remote-phone"], undecided=["remote-faq"])
+    with pytest.raises(UserError, match=r"Организация «org1»: 1.2 .*не дала ответа по пунктам: «раздел «Часто"):
+        score(checklist_entry(stand=18), site=report, profile=profile)
