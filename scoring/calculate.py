@@ -208,7 +208,7 @@ class Calculator:
         group = self.profile.group(spec.group)
         from_list = data.checklist.groups.get(spec.group) if data.checklist else None
         site = self._site_values(data.site, spec.group)
-        label = f"{ind_id} ({group.title})"
+        label = f"{ind_id} {ind.symbol}"
         if from_list is None and site is None:
             result.status = "missing"
             result.flag("missing_input", f"{label}: нет данных в чек-листе", ind_id)
