@@ -67,11 +67,15 @@ def describe_check(ref: CheckRef) -> str:
     """One check of a rule's evidence, in Russian words."""
     p = ref.params
     if ref.check == "text":
-        parts = [f"{SCOPE_RU[p.get('scope', 'site')]} — {_quoted(p['phrases'])} (с учётом словоизменения)"]
+        parts = [SCOPE_RU[p.get("scope", "site")] + " — " + (
+            f"{_quoted(p['phrases'])} (с учётом словоизменения)" if p.get("phrases")
+            else ref.about or f"шаблон {_code(p['patterns'])}")]
         if p.get("min_distinct", 1) > 1:
             parts.append(f"не меньше {p['min_distinct']} разных формулировок из списка (меньше — «требует проверки»)")
         for group in p.get("near", []):
             parts.append(f"рядом одно из: {_quoted(group, 8)}")
+        if p.get("phrases") and p.get("patterns"):
+            parts.append(f"или шаблон {_code(p['patterns'])}")
         if p.get("followed_by"):
             parts.append(_pattern(ref, p["followed_by"], "после этого"))
         if p.get("near_pattern"):
@@ -87,11 +91,15 @@ def describe_check(ref: CheckRef) -> str:
             what.append(f"с адресом по шаблону {_code(p['url_patterns'])}")
         if p.get("attrs"):
             what.append(f"с классом или id {_code(p['attrs'])}")
+        if p.get("document_texts"):
+            what.append(f"на документ, который сам озаглавлен {_quoted(p['document_texts'])}")
         text = "ссылка " + " или ".join(what)
         if p.get("also_texts"):
             text += f", в тексте которой есть одно из: {_quoted(p['also_texts'], 8)}"
         if p.get("exclude_texts"):
             text += f", кроме ссылок со словами {_quoted(p['exclude_texts'], 8)}"
+        if p.get("exclude_document_texts"):
+            text += f", кроме документов, озаглавленных {_quoted(p['exclude_document_texts'], 8)}"
         if TARGET_RU[p.get("target", "any")]:
             text += ", " + TARGET_RU[p.get("target", "any")]
         if p.get("min_target_text"):

@@ -23,12 +23,18 @@ class LinkParams(Params):
     # a link to a page of the site counts only when that page was fetched and has at least this
     # many characters beyond its menus; an empty or unfetched page is only weak evidence
     min_target_text: int = 0
+    # phrases in the beginning of a linked document's own text (its title): such a document
+    # counts whatever its link says; one with an `exclude_document_texts` phrase never counts
+    # (a link labelled «Правила внутреннего распорядка» that opens the labour rules)
+    document_texts: list[str] = []
+    exclude_document_texts: list[str] = []
 
 
 @check("link", LinkParams)
 def link_check(site: SiteView, params: LinkParams) -> CheckResult:
-    """Ссылка с нужным текстом, адресом или классом; для документов — открывается ли файл, для
-    страниц (если задано) — есть ли на странице содержание помимо меню."""
+    """Ссылка с нужным текстом, адресом или классом (или на документ, который сам так
+    озаглавлен); для документов — открывается ли файл, для страниц (если задано) — есть ли на
+    странице содержание помимо меню."""
     urls, attrs = compile_all(params.url_patterns), compile_all(params.attrs)
     ok: list[Evidence] = []
     broken: list[Evidence] = []
@@ -37,11 +43,15 @@ def link_check(site: SiteView, params: LinkParams) -> CheckResult:
         for link in page.links:
             if (page.final_url, link.url) in seen:
                 continue
+            head = _document_head(site, link.url)
+            by_document = bool(params.document_texts and head and matches_any(head, params.document_texts))
             hit = ((params.texts and link.text and matches_any(link.text, params.texts))
                    or first_match(urls, link.url) or (link.attrs and first_match(attrs, link.attrs)))
-            if not hit or (params.also_texts and not matches_any(link.text, params.also_texts)):
+            if not by_document and (not hit or (params.also_texts and not matches_any(link.text, params.also_texts))):
                 continue
             if params.exclude_texts and link.text and matches_any(link.text, params.exclude_texts):
+                continue
+            if params.exclude_document_texts and head and matches_any(head, params.exclude_document_texts):
                 continue
             target = site.target(link.url)
             if not _target_kind_ok(params.target, target.kind, site.same_site(link.url)):
@@ -50,6 +60,8 @@ def link_check(site: SiteView, params: LinkParams) -> CheckResult:
             label = one_line(link.text, 120) or link.url
             ev = Evidence(url=page.final_url, snippet=f"«{label}» → {link.url}", check="link",
                           note=target.note, rendered=page.rendered)
+            if by_document and not hit:
+                ev.note += f"; документ озаглавлен «{one_line(head, 80)}»"
             weak = target.ok is False
             if not weak and params.min_target_text and target.kind in ("page", "unfetched"):
                 thin = _thin_page(site, link.url, params.min_target_text)
@@ -57,6 +69,12 @@ def link_check(site: SiteView, params: LinkParams) -> CheckResult:
                     ev.note, weak = thin, True
             (broken if weak else ok).append(ev)
     return result(ok, broken, note_weak="ссылка есть, но её цель не открывается или пуста")
+
+
+def _document_head(site: SiteView, url: str) -> str:
+    """The first characters of a linked document's text, when the crawl read it."""
+    doc = site.document(url)
+    return doc.text_head if doc is not None else ""
 
 
 def _thin_page(site: SiteView, url: str, min_text: int) -> str:

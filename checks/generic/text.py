@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from pydantic import model_validator
+
 from checks.findings import Evidence
 from checks.generic.common import (compile_all, content_length, inside, label_spans, one_line,
                                    ordered_pages, result)
@@ -13,7 +15,10 @@ from checks.text import matches_any, snippet
 
 
 class TextParams(Params):
-    phrases: list[str]
+    phrases: list[str] = []
+    # regexes (case-insensitive) over the page text whose matches count like phrases: for items
+    # written without a keyword (a postal address standing alone in the footer)
+    patterns: list[str] = []
     # each of these groups must have a phrase within `window` characters of the match
     near: list[list[str]] = []
     # a regex (case-insensitive) that must match within `window` characters after the match;
@@ -35,14 +40,21 @@ class TextParams(Params):
     # fewer (but at least one) gives needs_review
     min_distinct: int = 1
 
+    @model_validator(mode="after")
+    def _something_to_find(self) -> "TextParams":
+        if not self.phrases and not self.patterns:
+            raise ValueError("text check needs `phrases` or `patterns`")
+        return self
+
 
 @check("text", TextParams)
 def text_check(site: SiteView, params: TextParams) -> CheckResult:
-    """Фраза (с учётом словоизменения) в тексте страниц сайта, при необходимости — рядом с
+    """Фраза (с учётом словоизменения) или шаблон в тексте страниц сайта, при необходимости — рядом с
     другими словами или шаблоном (дата, ФИО, сумма), но не рядом со словами другого контекста;
     пункт меню с этой фразой — название раздела, а не сама информация."""
     follow = re.compile(params.followed_by, re.I | re.S) if params.followed_by else None
     around = re.compile(params.near_pattern, re.I | re.S) if params.near_pattern else None
+    patterns = [(p, re.compile(p, re.I)) for p in params.patterns]
     strong: list[Evidence] = []
     weak: list[Evidence] = []
     distinct: set[str] = set()
@@ -53,8 +65,11 @@ def text_check(site: SiteView, params: TextParams) -> CheckResult:
             continue
         tokens = site.head(page) if params.scope == "head" else site.text(page)
         labels: list[tuple[int, int]] | None = None
-        for phrase in params.phrases:
-            for start, end in tokens.find(phrase, limit=20):
+        found = [(phrase, tokens.find(phrase, limit=20)) for phrase in params.phrases]
+        found += [(raw, [m.span() for _, m in zip(range(20), regex.finditer(tokens.text))])
+                  for raw, regex in patterns]
+        for phrase, spans in found:
+            for start, end in spans:
                 if not _context_ok(tokens.text, start, end, params, follow, around):
                     continue
                 if params.scope != "head" and params.skip_link_areas:

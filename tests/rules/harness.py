@@ -17,7 +17,8 @@ Layout: `fixtures/<rule id>/<expected outcome>/<case>/` holds the case's pages a
     `absent` without evidence;
   - `documents`: the documents the case links, `path: state`, where state is `ok` (opens),
     `scan` (opens, no text layer), `html` (answers 200 with a web page), `empty` (0 bytes) or an
-    HTTP status code such as 404. Every same-site document link of the case must be listed: a
+    HTTP status code such as 404; or `path: {state: ok, title: "…"}` when the beginning of the
+    document's text matters. Every same-site document link of the case must be listed: a
     fixture says what the crawler would have found behind each of its links;
   - `status`: `path: code` for pages that answered with an error code (401, 403 …);
   - `charset`: the charset the pages are served with (default utf-8; the files are stored in it).
@@ -160,12 +161,13 @@ def _documents(case: Case, pages) -> list[Document]:
     return list(docs.values())
 
 
-def _document(url: str, kind: str, state) -> Document:
+def _document(url: str, kind: str, entry) -> Document:
+    state, title = (entry["state"], entry.get("title", "")) if isinstance(entry, dict) else (entry, "")
     if isinstance(state, int):
         return Document(url=url, final_url=url, status=state, kind=kind, content_type="text/html")
     status, detected, size, text_layer = _DOC_STATES[state]
     return Document(url=url, final_url=url, status=status, kind=kind, detected_kind=detected or kind,
-                    size=size, text_layer=text_layer, pages=None if status != 200 else 3,
+                    size=size, text_layer=text_layer, pages=None if status != 200 else 3, text_head=title,
                     error="вместо документа получена веб-страница" if detected == "html" else "")
 
 

@@ -32,7 +32,7 @@ SITE_IDS = {
 }
 SECTION_OF_PREFIX = {"social": "A", "remote": "B", "access": "C", "format": "G"}
 REGEX_PARAMS = ("url_patterns", "attrs", "scripts", "inline", "iframes", "control_attrs",
-                "followed_by", "near_pattern")
+                "followed_by", "near_pattern", "patterns")
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +110,7 @@ def test_patterns_are_told_in_words(pack):
     """The rule catalog shows `about` instead of a regular expression nobody reads."""
     for rule in pack.rules.values():
         for ref in rule.checks():
-            if ref.params.get("followed_by") or ref.params.get("near_pattern"):
+            if ref.params.get("followed_by") or ref.params.get("near_pattern") or ref.params.get("patterns"):
                 assert ref.about, f"{rule.id}: a {ref.check} check with a pattern needs `about`"
 
 
