@@ -114,24 +114,42 @@ def _is_nav_token(token: str) -> bool:
             or any(p.startswith("nav") or p.endswith("nav") for p in parts if p))
 
 
-def link_area(el) -> str:
-    """nav / footer / aside / main, by the nearest ancestor that says which."""
+def _own_area(el) -> str:
+    """The area an element itself declares ("" when it says nothing)."""
+    tag = el.tag if isinstance(el.tag, str) else ""
+    role = (el.get("role") or "").lower()
+    tokens = _tokens(el)
+    if tag == "nav" or role in ("navigation", "banner", "menubar", "menu") or any(
+            _is_nav_token(t) for t in tokens):
+        return "nav"
+    if tag == "footer" or role == "contentinfo" or any("footer" in t for t in tokens):
+        return "footer"
+    if tag == "aside" or role == "complementary" or any(
+            "sidebar" in t or t in _ASIDE_EXACT for t in tokens):
+        return "aside"
+    if tag == "header" and not any(a.tag in _CONTENT_CONTAINERS for a in el.iterancestors()):
+        return "nav"
+    return ""
+
+
+def link_area(el, memo: dict | None = None) -> str:
+    """nav / footer / aside / main, by the nearest ancestor that says which. `memo` caches
+    the answer per ancestor element across the links of one page."""
+    memo = {} if memo is None else memo
+    climbed = []
+    area = "main"
     for anc in el.iterancestors():
-        tag = anc.tag if isinstance(anc.tag, str) else ""
-        role = (anc.get("role") or "").lower()
-        tokens = _tokens(anc)
-        if tag == "nav" or role in ("navigation", "banner", "menubar", "menu") or any(
-                _is_nav_token(t) for t in tokens):
-            return "nav"
-        if tag == "footer" or role == "contentinfo" or any("footer" in t for t in tokens):
-            return "footer"
-        if tag == "aside" or role == "complementary" or any(
-                "sidebar" in t or t in _ASIDE_EXACT for t in tokens):
-            return "aside"
-        if tag == "header" and not any(
-                a.tag in _CONTENT_CONTAINERS for a in anc.iterancestors()):
-            return "nav"
-    return "main"
+        if anc in memo:
+            area = memo[anc]
+            break
+        climbed.append(anc)
+        own = _own_area(anc)
+        if own:
+            area = own
+            break
+    for anc in climbed:
+        memo[anc] = area
+    return area
 
 
 def _join_unique(parts: list[str]) -> str:
@@ -144,6 +162,8 @@ def _join_unique(parts: list[str]) -> str:
 
 
 def _link_text(a) -> str:
+    if len(a) == 0 and a.get("aria-label") is None and a.get("title") is None:
+        return clean(a.text or "")  # the common case: plain text only
     parts = [inline_text(a)]
     for img in a.iter("img"):
         parts += [img.get("alt") or "", img.get("title") or ""]
@@ -173,12 +193,13 @@ def link_url(href: str, base: str, page_url: str) -> str:
 
 def _links(root, base: str, page_url: str) -> list[Link]:
     links = []
+    areas: dict = {}
     for a in root.iter("a", "area"):
         href = a.get("href")
         if href is None:
             continue
         links.append(Link(url=link_url(href, base, page_url), text=_link_text(a),
-                          area=link_area(a), attrs=_attrs(a)))
+                          area=link_area(a, areas), attrs=_attrs(a)))
         if len(links) >= MAX_LINKS:
             break
     for meta in root.iter("meta"):

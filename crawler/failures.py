@@ -1,6 +1,8 @@
 """Why a request failed: a machine reason code and a Russian explanation."""
 from __future__ import annotations
 
+import re
+
 from scrapy.exceptions import (
     CannotResolveHostError, DownloadCancelledError, DownloadConnectionRefusedError,
     DownloadTimeoutError, ResponseDataLossError,
@@ -8,6 +10,7 @@ from scrapy.exceptions import (
 from twisted.internet import error as tx
 
 MB = 1024 * 1024
+_ANNOUNCED = re.compile(r"Expected to receive (\d+) bytes")
 
 REDIRECT_DETAILS = {
     "redirect_loop": "циклическое перенаправление",
@@ -36,7 +39,7 @@ def describe_error(exc: BaseException, *, timeout: float, maxsize: int) -> tuple
     # Scrapy cancels a download only for its size: by Content-Length, while streaming, or
     # while decompressing (IgnoreRequest naming DOWNLOAD_MAXSIZE)
     if isinstance(exc, DownloadCancelledError) or "DOWNLOAD_MAXSIZE" in message:
-        return "too_large", f"ответ больше допустимого размера ({maxsize / MB:g} МБ)"
+        return "too_large", f"ответ больше допустимого размера ({round(maxsize / MB, 1):g} МБ)"
     if isinstance(exc, (DownloadConnectionRefusedError, tx.ConnectionRefusedError,
                         ConnectionRefusedError)):
         return "refused", "сервер отклонил соединение"
@@ -48,3 +51,9 @@ def describe_error(exc: BaseException, *, timeout: float, maxsize: int) -> tuple
     if "SSL" in name or "TLS" in name or "certificate" in message.lower():
         return "tls", "ошибка защищённого соединения (TLS)"
     return "network", f"ошибка соединения ({name})"
+
+
+def announced_size(exc: BaseException) -> int | None:
+    """The size a response announced (Content-Length) when it was refused as too large."""
+    match = _ANNOUNCED.search(str(exc))
+    return int(match.group(1)) if match else None

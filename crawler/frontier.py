@@ -138,12 +138,15 @@ class Site:
             doc = self._note_document(key, url, kind, text, linked_from)
             if not local or doc is None:
                 return
-            if depth > self.opts.max_depth + 1:  # documents are leaves: one level more
-                doc.error = doc.error or "не загружался: слишком далеко от главной страницы"
-                return
         elif not local or is_asset(url):
             return
-        elif depth > self.opts.max_depth:
+        if key in self.seen:
+            if key not in self.queued:  # fetched or under way already
+                return
+        elif kind and depth > self.opts.max_depth + 1:  # documents are leaves: a level more
+            doc.error = "не загружался: слишком далеко от главной страницы"
+            return
+        elif not kind and depth > self.opts.max_depth:
             self.depth_cut = True
             return
         trap = trap_reason(url, self.opts.max_url_length)

@@ -42,9 +42,13 @@ DOWNLOADER_MIDDLEWARES = {"scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddl
 # the spider accounts for every request it makes: no middleware may drop one silently
 SPIDER_MIDDLEWARES = {"scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
                       "scrapy.spidermiddlewares.depth.DepthMiddleware": None}
+# callbacks return a few requests and no items: Scrapy's default of 100 worker tasks per
+# callback output costs more than the page's parsing
+CONCURRENT_ITEMS = 4
 # first come, first served across sites: a LIFO queue would starve early sites' requests
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19's code-executing HTTP server: not for batch runs
 LOG_LEVEL = "WARNING"

@@ -7,11 +7,10 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Collection
+from functools import lru_cache
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url, safe_url_string
-
-HTTP_SCHEMES = ("http", "https")
 
 # Query parameters that never change the content: sessions, tracking, CMS service switches and
 # print versions (a print version duplicates its page).
@@ -50,8 +49,11 @@ _DATE_SEGMENT = re.compile(r"^\d{4}-\d{1,2}(?:-\d{1,2})?$")
 _CALENDAR_SEGMENTS = frozenset({"calendar", "kalendar", "calendar.php", "kalendar.php"})
 MAX_PATH_SEGMENTS = 15
 MAX_SEGMENT_REPEATS = 3
+# the same menu links come back on every page of a site: URL functions are cached
+_cached = lru_cache(maxsize=50_000)
 
 
+@_cached
 def site_key(url: str) -> str:
     """The site key of a URL: host lower-case without `www.`, plus `:port` unless 80/443."""
     parts = urlsplit(safe_url_string(url.strip()))
@@ -74,7 +76,7 @@ def origin(url: str) -> str:
 
 
 def is_http(url: str) -> bool:
-    return urlsplit(url).scheme.lower() in HTTP_SCHEMES
+    return url[:8].lower().startswith(("http://", "https://"))
 
 
 def same_site(url: str, keys: Collection[str]) -> bool:
@@ -91,6 +93,7 @@ def normalise_start_url(url: str) -> str:
                        parts.query, ""))
 
 
+@_cached
 def clean_url(url: str) -> str:
     """The URL to request: percent-encoded, no fragment, no session/tracking parameters."""
     parts = urlsplit(safe_url_string(url))
@@ -110,6 +113,7 @@ def _droppable(name: str, value: str) -> bool:
             or (name in TOKEN_PARAMS and bool(_TOKEN.match(value))))
 
 
+@_cached
 def dedup_key(url: str) -> str:
     """Identity of a resource within the crawl: site key + canonical path and sorted query.
 

@@ -22,7 +22,7 @@ from scrapy.utils.sitemap import Sitemap
 from checks.snapshot import Failure, Page
 from crawler.documents import inspect_document, response_kind
 from crawler.extract import extract_page
-from crawler.failures import REDIRECT_DETAILS, describe_error, http_failure
+from crawler.failures import REDIRECT_DETAILS, announced_size, describe_error, http_failure
 from crawler.frontier import DOC, PAGE, ROBOTS, SITEMAP, Entry, Site
 from crawler.options import CrawlOptions
 from crawler.priority import Prioritizer
@@ -205,6 +205,8 @@ class SiteSpider(scrapy.Spider):
             site.report(Failure(url=entry.url, reason=reason, detail=detail))
         elif entry.kind in (PAGE, DOC):
             self._fail(site, entry, reason, detail)
+            if entry.kind == DOC:
+                site.document_for(entry).size = announced_size(failure.value)
             if entry.start and not site.reached:
                 site.stop("unreachable")
         return self._pump(site) + self._open_more()

@@ -1,6 +1,8 @@
 """One crawl of a small hostile multi-page site, checked from many sides."""
 from __future__ import annotations
 
+import gzip
+
 import pytest
 
 from tests.crawler.helpers import (
@@ -33,6 +35,14 @@ def _routes(site_url: str) -> dict:
                                '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/'
                                f'schemas/sitemap/0.9"><url><loc>{site_url}/hidden/</loc></url>'
                                "</urlset>"),
+        # the default /sitemap.xml is a sitemap index naming a gzipped sitemap
+        "/sitemap.xml": lambda h: (200, {"Content-Type": "application/xml"},
+                                   '<?xml version="1.0"?><sitemapindex xmlns="http://www.'
+                                   'sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>'
+                                   f"{site_url}/map2.xml.gz</loc></sitemap></sitemapindex>"),
+        "/map2.xml.gz": lambda h: (200, {"Content-Type": "application/gzip"}, gzip.compress(
+            '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"<url><loc>{site_url}/hidden2/</loc></url></urlset>".encode())),
         "/cp1251/": lambda h: (200, {"Content-Type": "text/html"},
                                f"<html><body><h1>{CP1251_TEXT}</h1></body></html>"
                                .encode("cp1251")),
@@ -50,6 +60,8 @@ def _routes(site_url: str) -> dict:
                                            pdf_bytes()[:200]),
         "/files/order.docx": lambda h: (200, {"Content-Type": "application/octet-stream"},
                                         docx_bytes()),
+        "/files/huge.pdf": lambda h: (200, {"Content-Type": "application/pdf"},
+                                      b"%PDF-1.4" + b"0" * 1_500_000),
         "/download": lambda h: (200, {"Content-Type": "application/octet-stream",
                                       "Content-Disposition": 'attachment; filename="plan.pdf"'},
                                 pdf_bytes("Plan of activities")),
@@ -68,12 +80,13 @@ PAGES = {
         "Главная"),
     "/about/": html_page("<h1>О нас</h1>" + links(("/", "Главная"))),
     "/hidden/": html_page("<h1>Страница только из карты сайта</h1>"),
+    "/hidden2/": html_page("<h1>Страница из сжатой карты сайта</h1>"),
     "/docs/": html_page(links(
         ("/files/report.pdf", "Отчёт о деятельности"), ("/files/broken.pdf", "Сломанный PDF"),
         ("/files/truncated.pdf", "Обрезанный PDF"), ("/files/order.docx", "Приказ"),
         ("/files/gone.pdf", "Удалённый документ"), ("https://example.org/external.pdf",
                                                      "Внешний документ"),
-        ("/download?id=7", "План"))),
+        ("/download?id=7", "План"), ("/files/huge.pdf", "Огромный"))),
 }
 
 
@@ -82,7 +95,7 @@ def crawl():
     site = LocalSite(pages=PAGES)
     site.routes.update(_routes(site.url))
     with site:
-        result = run_crawl(site.url + "/")
+        result = run_crawl(site.url + "/", options={"document_maxsize": 1_000_000})
     return site, result
 
 
@@ -111,10 +124,11 @@ def test_identifying_user_agent_and_robots(crawl):
     assert site.requests.count("/robots.txt") == 1
 
 
-def test_sitemap_from_robots_seeds_an_unlinked_page(crawl):
+def test_sitemaps_seed_unlinked_pages(crawl):
     site, result = crawl
-    assert "/map.xml" in site.requests
-    assert _page(result["site"], "/hidden/").status == 200
+    assert {"/map.xml", "/sitemap.xml", "/map2.xml.gz"} <= set(site.requests)
+    assert _page(result["site"], "/hidden/").status == 200  # robots.txt's Sitemap: line
+    assert _page(result["site"], "/hidden2/").status == 200  # /sitemap.xml index → .xml.gz
 
 
 def test_undeclared_cp1251_page_decoded(crawl):
@@ -185,6 +199,8 @@ def test_documents_recorded(crawl):
     external = docs["external.pdf"]
     assert external.status == 0 and external.error == "внешний ресурс, не загружался"
     assert external.link_texts == ["Внешний документ"]
+    huge = docs["huge.pdf"]
+    assert huge.status == 0 and huge.size == 1_500_008 and "размера" in huge.error
     plan = docs["download?id=7"]
     assert (plan.kind, plan.detected_kind, plan.text_head) == ("pdf", "pdf",
                                                                "Plan of activities")
