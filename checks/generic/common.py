@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import weakref
+from functools import lru_cache
 from collections import Counter
 from collections.abc import Iterable
 
@@ -10,6 +11,7 @@ from checks.findings import Evidence, Outcome
 from checks.registry import CheckResult
 from checks.site import SiteView
 from checks.snapshot import Page
+from checks.text import TokenizedText
 
 MAX_EVIDENCE = 3
 # page areas whose links are navigation: a menu item names a section, it does not publish it
@@ -131,3 +133,17 @@ def _template_lines(site: SiteView) -> frozenset[str]:
         need = max(2, len(pages) / 2)
         _TEMPLATES[site] = frozenset(line for line, n in seen.items() if n >= need)
     return _TEMPLATES[site]
+
+
+def label_matches(label: str, phrases: list[str]) -> str | None:
+    """The first phrase found in a short text (a link's anchor, a document's title), or None.
+    Menus repeat the same anchors on every page: each answer is computed once."""
+    if not label or not phrases:
+        return None
+    return _label_match(label, tuple(phrases))
+
+
+@lru_cache(maxsize=100_000)
+def _label_match(label: str, phrases: tuple[str, ...]) -> str | None:
+    tokens = TokenizedText(label)
+    return next((p for p in phrases if tokens.find(p, limit=1)), None)

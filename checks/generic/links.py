@@ -4,10 +4,10 @@ from __future__ import annotations
 from typing import Literal
 
 from checks.findings import Evidence
-from checks.generic.common import compile_all, content_length, first_match, one_line, result
+from checks.generic.common import (compile_all, content_length, first_match, label_matches, one_line,
+                                   result)
 from checks.registry import CheckResult, Params, check
 from checks.site import SiteView
-from checks.text import matches_any
 
 
 class LinkParams(Params):
@@ -36,6 +36,7 @@ def link_check(site: SiteView, params: LinkParams) -> CheckResult:
     озаглавлен); для документов — открывается ли файл, для страниц (если задано) — есть ли на
     странице содержание помимо меню."""
     urls, attrs = compile_all(params.url_patterns), compile_all(params.attrs)
+    by_title = bool(params.document_texts or params.exclude_document_texts)
     ok: list[Evidence] = []
     broken: list[Evidence] = []
     seen: set[tuple[str, str]] = set()
@@ -43,15 +44,13 @@ def link_check(site: SiteView, params: LinkParams) -> CheckResult:
         for link in page.links:
             if (page.final_url, link.url) in seen:
                 continue
-            head = _document_head(site, link.url)
-            by_document = bool(params.document_texts and head and matches_any(head, params.document_texts))
-            hit = ((params.texts and link.text and matches_any(link.text, params.texts))
+            head = _document_head(site, link.url) if by_title else ""
+            by_document = bool(label_matches(head, params.document_texts))
+            hit = (label_matches(link.text, params.texts)
                    or first_match(urls, link.url) or (link.attrs and first_match(attrs, link.attrs)))
-            if not by_document and (not hit or (params.also_texts and not matches_any(link.text, params.also_texts))):
+            if not by_document and (not hit or (params.also_texts and not label_matches(link.text, params.also_texts))):
                 continue
-            if params.exclude_texts and link.text and matches_any(link.text, params.exclude_texts):
-                continue
-            if params.exclude_document_texts and head and matches_any(head, params.exclude_document_texts):
+            if label_matches(link.text, params.exclude_texts) or label_matches(head, params.exclude_document_texts):
                 continue
             target = site.target(link.url)
             if not _target_kind_ok(params.target, target.kind, site.same_site(link.url)):
@@ -119,7 +118,7 @@ def markup_check(site: SiteView, params: MarkupParams) -> CheckResult:
                or next((f"iframe {f}" for f in page.iframes if first_match(iframes, f)), None)
                or _inline_hit(inline, page.inline_scripts)
                or next((_control_label(c) for c in page.controls
-                        if (params.controls and c.text and matches_any(c.text, params.controls))
+                        if label_matches(c.text, params.controls)
                         or (c.attrs and first_match(cattrs, c.attrs))), None))
         if hit:
             found.append(Evidence(url=page.final_url, snippet=f"{params.label}: {one_line(hit, 160)}",
