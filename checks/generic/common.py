@@ -110,7 +110,8 @@ def inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 
 def content_length(site: SiteView, page: Page) -> int:
     """Characters of the page's own text: without its menu items and without the lines that
-    stand on most pages of the site (header, footer, sidebar — the template)."""
+    stand on most pages of the site (header, footer, sidebar — the template; a heading that only
+    repeats a menu item is such a line too)."""
     template = _template_lines(site)
     menu = label_spans(page)
     chars, offset = 0, 0
