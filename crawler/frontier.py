@@ -286,11 +286,14 @@ class Site:
             self.docs_active -= 1
             self.docs_done += 1
 
-    def follow_redirect(self, entry: Entry, target: str) -> str:
-        """Move `entry` on to `target` and queue it first; else return why not (a reason)."""
+    def follow_redirect(self, entry: Entry, target: str, sets_cookie: bool = False) -> str:
+        """Move `entry` on to `target` and queue it first; else return why not (a reason).
+
+        A URL seen before in the chain is a loop, unless the redirect set a cookie: "set a
+        cookie and come back" may return once."""
         hop = canonicalize_url(target)
         chain = [*entry.hops, canonicalize_url(entry.url)]
-        if hop in chain:
+        if hop in chain and (not sets_cookie or chain.count(hop) > 1):
             return "redirect_loop"
         if len(chain) > self.opts.max_redirects:
             return "too_many_redirects"

@@ -227,7 +227,7 @@ class SiteSpider(scrapy.Spider):
         elif entry.kind == SITEMAP:
             self._sitemap(site, response)
         elif 300 <= status < 400 and headers.get("location"):
-            self._redirect(site, entry, response, headers["location"])
+            self._redirect(site, entry, response, headers)
         elif entry.kind == DOC or response_kind(headers.get("content-type", ""),
                                                 headers.get("content-disposition", "")):
             await self._document(site, entry, response, headers)
@@ -243,9 +243,10 @@ class SiteSpider(scrapy.Spider):
             if entry.start:
                 site.start_failed(status)
 
-    def _redirect(self, site: Site, entry: Entry, response, location: str) -> None:
-        target = response.urljoin(location.strip())
-        reason = site.follow_redirect(entry, target.split("#", 1)[0])
+    def _redirect(self, site: Site, entry: Entry, response, headers: dict[str, str]) -> None:
+        target = response.urljoin(headers["location"].strip())
+        reason = site.follow_redirect(entry, target.split("#", 1)[0],
+                                      sets_cookie="set-cookie" in headers)
         if reason:
             detail = f"{REDIRECT_DETAILS[reason]}: {response.url} → {target}"
             self._fail(site, entry, reason, detail, status=response.status)

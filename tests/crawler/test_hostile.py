@@ -60,3 +60,14 @@ def test_deep_start_url_404_falls_back_to_root():
     snap = result["site"]
     assert snap.reachable and snap.pages[0].status == 404
     assert {p.url.removeprefix(site.url) for p in snap.ok_pages()} == {"/", "/a/"}
+
+
+def test_cookie_check_redirect_passes():
+    """"Set a cookie and come back": without cookies this is an endless redirect."""
+    def home(handler):
+        if "checked=1" in (handler.headers.get("Cookie") or ""):
+            return 200, {"Content-Type": "text/html; charset=utf-8"}, html_page("<p>ok</p>")
+        return 302, {"Location": "/", "Set-Cookie": "checked=1; Path=/"}, ""
+    with LocalSite(routes={"/": home}) as site:
+        result = run_crawl(site.url + "/")
+    assert result["site"].reachable and site.requests.count("/") == 2
