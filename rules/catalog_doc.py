@@ -8,6 +8,7 @@ the recommendation.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 
 from rules.loader import RulePack, load_pack
@@ -58,6 +59,11 @@ def _code(items: list[str], limit: int = 6) -> str:
     return shown + (f" и ещё {len(items) - limit}" if len(items) > limit else "")
 
 
+def _listed(params: dict, parts: list[tuple[str, str, Callable[[list[str]], str]]]) -> list[str]:
+    """"<words> <values>" for each of `parts` (parameter, words, formatter) the check sets."""
+    return [f"{words} {fmt(params[name])}" for name, words, fmt in parts if params.get(name)]
+
+
 def _pattern(ref: CheckRef, regex: str, where: str) -> str:
     """The rule's own words for a pattern, else the pattern itself."""
     return ref.about or f"{where} — шаблон `{regex}`"
@@ -84,15 +90,9 @@ def describe_check(ref: CheckRef) -> str:
             parts.append(f"не засчитывается рядом со словами {_quoted(p['not_near'], 8)}")
         text = "; ".join(parts)
     elif ref.check == "link":
-        what = []
-        if p.get("texts"):
-            what.append(f"с текстом {_quoted(p['texts'])}")
-        if p.get("url_patterns"):
-            what.append(f"с адресом по шаблону {_code(p['url_patterns'])}")
-        if p.get("attrs"):
-            what.append(f"с классом или id {_code(p['attrs'])}")
-        if p.get("document_texts"):
-            what.append(f"на документ, который сам озаглавлен {_quoted(p['document_texts'])}")
+        what = _listed(p, [("texts", "с текстом", _quoted), ("url_patterns", "с адресом по шаблону", _code),
+                           ("attrs", "с классом или id", _code),
+                           ("document_texts", "на документ, который сам озаглавлен", _quoted)])
         text = "ссылка " + " или ".join(what)
         if p.get("also_texts"):
             text += f", в тексте которой есть одно из: {_quoted(p['also_texts'], 8)}"
@@ -106,19 +106,13 @@ def describe_check(ref: CheckRef) -> str:
             text += (f"; на странице должно быть не меньше {p['min_target_text']} знаков собственного текста "
                      "(пустая или не загруженная страница — «требует проверки»)")
     elif ref.check == "page":
-        where = []
-        if p.get("url_patterns"):
-            where.append(f"по адресу {_code(p['url_patterns'])}")
-        if p.get("headings"):
-            where.append(f"по заголовку {_quoted(p['headings'])}")
-        text = "страница раздела " + " или ".join(where)
+        text = "страница раздела " + " или ".join(
+            _listed(p, [("url_patterns", "по адресу", _code), ("headings", "по заголовку", _quoted)]))
     elif ref.check == "markup":
-        found = [f"скрипты {_code(p['scripts'])}" if p.get("scripts") else "",
-                 f"встроенные скрипты {_code(p['inline'])}" if p.get("inline") else "",
-                 f"фреймы {_code(p['iframes'])}" if p.get("iframes") else "",
-                 f"кнопки с текстом {_quoted(p['controls'])}" if p.get("controls") else "",
-                 f"элементы с классом {_code(p['control_attrs'])}" if p.get("control_attrs") else ""]
-        text = f"{p.get('label', 'элемент на странице')}: " + "; ".join(f for f in found if f)
+        found = _listed(p, [("scripts", "скрипты", _code), ("inline", "встроенные скрипты", _code),
+                            ("iframes", "фреймы", _code), ("controls", "кнопки с текстом", _quoted),
+                            ("control_attrs", "элементы с классом", _code)])
+        text = f"{p.get('label', 'элемент на странице')}: " + "; ".join(found)
     elif ref.check == "form":
         text = f"{CHECK_RU['form']} — {FORM_RU[p['kind']]}"
     elif ref.check == "faq":
