@@ -10,7 +10,7 @@ from io import BytesIO
 
 from pypdf import PdfReader
 
-from crawler.extract import clean
+from crawler.text import clean
 from crawler.sitekey import DOCUMENT_EXTENSIONS, extension
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)  # broken PDFs are normal here, not news

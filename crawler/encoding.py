@@ -1,4 +1,4 @@
-"""Decoding of HTML bytes: BOM, then the declared charset, else sniffed (UTF-8, windows-1251, koi8-r).
+"""Decoding of HTML bytes: BOM, the declared charset, else sniffed (UTF-8, windows-1251, koi8-r).
 
 Browsers' own fallback for undeclared pages (windows-1252) turns Russian windows-1251 text into
 mojibake, and misdeclared pages are common on the sites audited, so:

@@ -240,16 +240,16 @@ class Site:
         return True
 
     def _within_trap_caps(self, entry: Entry) -> bool:
+        if entry.calendar and self.calendar_pages >= self.opts.max_calendar_pages:
+            self._note_trap(entry.url, "calendar")
+            return False
+        path = path_key(entry.url) if "?" in dedup_key(entry.url) else ""
+        if path and self.variants[path] >= self.opts.max_query_variants:
+            self._note_trap(entry.url, "query_variants")
+            return False
         if entry.calendar:
-            if self.calendar_pages >= self.opts.max_calendar_pages:
-                self._note_trap(entry.url, "calendar")
-                return False
             self.calendar_pages += 1
-        if "?" in dedup_key(entry.url):
-            path = path_key(entry.url)
-            if self.variants[path] >= self.opts.max_query_variants:
-                self._note_trap(entry.url, "query_variants")
-                return False
+        if path:
             self.variants[path] += 1
         return True
 

@@ -130,6 +130,7 @@ def slow_drip(seconds: int = 30) -> Callable:
 def endless_body(megabytes: int) -> Callable:
     """An HTML body of `megabytes` with no Content-Length (ends when the connection closes)."""
     chunk = b"<p>" + b"x" * 65530 + b"</p>"
+
     def write(out):
         out.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nConnection: close\r\n\r\n")
         for _ in range(megabytes * 16):

@@ -133,7 +133,8 @@ def test_link_areas():
         <ul role="navigation"><li><a href="/4">Роль</a></li></ul>
         <div class="canvas"><a href="/5">Контент</a></div>
         <article><header><a href="/6">Шапка статьи</a></header></article>
-        <div class="site-footer"><a href="/7">Подвал</a></div><footer><a href="/8">Футер</a></footer>
+        <div class="site-footer"><a href="/7">Подвал</a></div>
+        <footer><a href="/8">Футер</a></footer>
         <aside><a href="/9">Колонка</a></aside><div class="left-sidebar"><a href="/10">Бок</a></div>
         <nav><footer><a href="/11">Ближайший</a></footer></nav>""")
     assert [link.area for link in result.links] == [
