@@ -151,7 +151,7 @@ class SiteView:
             return Target("contact", True, "")
         doc = self.document(url)
         if doc is not None:
-            return Target("document", document_opens(doc), document_note(doc))
+            return Target("document", None if doc.not_fetched else document_opens(doc), document_note(doc))
         page = self.page(url)
         if page is not None:
             ok = 200 <= page.status < 300

@@ -88,6 +88,8 @@ class Document(BaseModel):
     detected_kind: str = ""  # by the file's leading bytes; "" when unknown or not fetched
     size: int | None = None  # bytes, from Content-Length or the body
     error: str = ""  # why it could not be fetched, in Russian
+    # True when the crawler did not try it (external, budget, robots.txt): unknown, not broken
+    not_fetched: bool = False
     linked_from: list[str] = Field(default_factory=list)
     link_texts: list[str] = Field(default_factory=list)
     # filled when the document body was read (issue: documents opened)

@@ -145,6 +145,7 @@ class Site:
                 return
         elif kind and depth > self.opts.max_depth + 1:  # documents are leaves: a level more
             doc.error = "не загружался: слишком далеко от главной страницы"
+            doc.not_fetched = True
             return
         elif not kind and depth > self.opts.max_depth:
             self.depth_cut = True
@@ -232,8 +233,9 @@ class Site:
             self.pages_active += 1
         elif entry.kind == DOC:
             if self.docs_done + self.docs_active >= self.opts.max_documents:
-                self.document_for(entry).error = (
-                    f"не загружался: исчерпан лимит документов ({self.opts.max_documents})")
+                doc = self.document_for(entry)
+                doc.error = f"не загружался: исчерпан лимит документов ({self.opts.max_documents})"
+                doc.not_fetched = True
                 return False
             self.docs_active += 1
         entry.reserved = True
@@ -256,7 +258,8 @@ class Site:
     def _blocked(self, entry: Entry) -> None:
         detail = "загрузка запрещена в robots.txt"
         if entry.kind == DOC:
-            self.document_for(entry).error = detail
+            doc = self.document_for(entry)
+            doc.error, doc.not_fetched = detail, True
         if entry.kind in (PAGE, DOC):
             self.complete(entry)
             self.report(Failure(url=entry.requested_url, reason="robots", detail=detail))
@@ -375,7 +378,7 @@ class Site:
                 return None
             doc = self.docs[key] = Document(url=url, kind=kind)
             if not same_site(url, self.keys):
-                doc.error = EXTERNAL
+                doc.error, doc.not_fetched = EXTERNAL, True
         if linked_from and linked_from not in doc.linked_from and (
                 len(doc.linked_from) < MAX_LINKED_FROM):
             doc.linked_from.append(linked_from)
@@ -398,5 +401,5 @@ class Site:
         why = NOT_FETCHED.get(self.stop_reason, "не загружался")
         for doc in self.docs.values():
             if not doc.status and not doc.error:
-                doc.error = why
+                doc.error, doc.not_fetched = why, True
         return list(self.docs.values())

@@ -11,6 +11,8 @@ from nok.errors import UserError
 # modules under nok/ that define subcommands; each has register(subparsers) -> None and sets
 # `func` on its parser (func(args) -> int exit code)
 COMMAND_MODULES = [
+    "check",
+    "demo",
     "score",
     "template",
     "evaluate",

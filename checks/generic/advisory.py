@@ -52,7 +52,8 @@ class DocumentsParams(Params):
 def documents_open_check(site: SiteView, params: DocumentsParams) -> CheckResult:
     """Документы сайта открываются и опубликованы в открытых форматах; сканы без текстового слоя
     отмечаются."""
-    docs = [d for d in site.snapshot.documents if site.same_site(d.url) and (d.status or d.error)]
+    docs = [d for d in site.snapshot.documents if site.same_site(d.url) and not d.not_fetched
+            and (d.status or d.error)]
     if not docs:
         return CheckResult(Outcome.not_applicable, note="на сайте не найдено документов")
     broken = [d for d in docs if not document_opens(d)]
