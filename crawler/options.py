@@ -45,6 +45,8 @@ class CrawlOptions(BaseModel):
             "ROBOTSTXT_OBEY": self.obey_robots,
             "DOWNLOAD_DELAY": self.download_delay,
             "AUTOTHROTTLE_ENABLED": self.autothrottle,
+            # start at the configured delay and let AutoThrottle slow down for slow servers
+            "AUTOTHROTTLE_START_DELAY": self.download_delay,
             "CONCURRENT_REQUESTS_PER_DOMAIN": self.concurrency_per_site,
             "CONCURRENT_REQUESTS": self.concurrent_requests,
             "DOWNLOAD_TIMEOUT": self.download_timeout,

@@ -46,6 +46,7 @@ class LocalSite:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            wbufsize = 1 << 16  # headers and body in one write: no 40 ms delayed-ACK stalls
 
             def log_message(self, *args):  # quiet
                 pass
