@@ -3,7 +3,9 @@
 Each site gets its own address 127.0.0.N, so that the crawler treats them as different sites
 (politeness slots and same-site tests go by host). `/path/` serves `path/index.html`; a file
 without an extension, `.php` or `.htm` is served as HTML. `%%DATE-N%%` in a text file becomes
-the date N days before today, so a site's news stay as fresh as when it was written.
+the date N days before today, so a site's news stay as fresh as when it was written, and
+`http://SITE` becomes the site's own base URL (for sitemap.xml and robots.txt, which need
+absolute URLs).
 """
 from __future__ import annotations
 
@@ -38,8 +40,9 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 256
 
 
-def _dated(body: bytes, today: date) -> bytes:
-    return _DATE_TOKEN.sub(lambda m: (today - timedelta(days=int(m.group(1)))).strftime("%d.%m.%Y").encode(), body)
+def _filled(body: bytes, today: date, base_url: str) -> bytes:
+    body = _DATE_TOKEN.sub(lambda m: (today - timedelta(days=int(m.group(1)))).strftime("%d.%m.%Y").encode(), body)
+    return body.replace(b"http://SITE", base_url.encode())
 
 
 def _handler(root: Path, options: ServerOptions):
@@ -48,6 +51,7 @@ def _handler(root: Path, options: ServerOptions):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "nok-corpus"
+        wbufsize = 1 << 16  # headers and body in one write: no 40 ms delayed-ACK stalls
 
         def log_message(self, *args):
             pass
@@ -69,7 +73,7 @@ def _handler(root: Path, options: ServerOptions):
             body = target.read_bytes()
             suffix = target.suffix.lower()
             if suffix in TEXT_SUFFIXES:
-                body = _dated(body, date.today())
+                body = _filled(body, date.today(), self.server.base_url)
             if suffix in HTML_SUFFIXES:
                 ctype = "text/html" + (f"; charset={options.charset}" if options.charset else "")
             else:
@@ -94,10 +98,11 @@ def _handler(root: Path, options: ServerOptions):
 def serve_folder(root: Path, options: ServerOptions | None = None, host: str = "127.0.0.1"):
     """Yield the base URL (no trailing slash) of `root` served on `host` while the block runs."""
     server = _Server((host, 0), _handler(root, options or ServerOptions()))
+    server.base_url = f"http://{host}:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://{host}:{server.server_address[1]}"
+        yield server.base_url
     finally:
         server.shutdown()
         server.server_close()
