@@ -41,6 +41,9 @@ class Target:
     kind: str  # page | document | external | unfetched | contact
     ok: bool | None  # None = not known (not fetched)
     note: str  # Russian
+    # for ok=False: the failure is definite (404, 403, an empty or wrong file), not a passing
+    # one (5xx, timeout) that a second look might not see
+    definite: bool = False
 
 
 class SiteView:
@@ -76,8 +79,12 @@ class SiteView:
         return self._heads[key]
 
     def is_news(self, page: Page) -> bool:
-        path = urlsplit(page.final_url or page.url)
-        target = path.path + ("?" + path.query if path.query else "")
+        return self.is_news_url(page.final_url or page.url)
+
+    def is_news_url(self, url: str) -> bool:
+        """A news or event publication, by the pack's URL patterns."""
+        parts = urlsplit(url)
+        target = parts.path + ("?" + parts.query if parts.query else "")
         return any(p.search(target) for p in self._news)
 
     def rule_section_pages(self) -> list[Page]:
@@ -151,14 +158,22 @@ class SiteView:
             return Target("contact", True, "")
         doc = self.document(url)
         if doc is not None:
-            return Target("document", None if doc.not_fetched else document_opens(doc), document_note(doc))
+            opens = None if doc.not_fetched else document_opens(doc)
+            return Target("document", opens, document_note(doc), definite=opens is False and definite_failure(doc.status))
         page = self.page(url)
         if page is not None:
             ok = 200 <= page.status < 300
-            return Target("page", ok, "страница открывается" if ok else f"страница отвечает кодом {page.status}")
+            return Target("page", ok, "страница открывается" if ok else f"страница отвечает кодом {page.status}",
+                          definite=not ok and definite_failure(page.status))
         if not self.same_site(url):
             return Target("external", None, "внешний ресурс")
         return Target("unfetched", None, "страница не загружалась (ограничение обхода)")
+
+
+def definite_failure(status: int) -> bool:
+    """A response that will not change on a second look: the resource is missing or closed, or
+    (2xx) its body is empty or not a document. Server errors and timeouts may pass."""
+    return 200 <= status < 500
 
 
 def document_opens(doc: Document) -> bool:

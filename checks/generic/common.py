@@ -36,12 +36,16 @@ def first_match(regexes: list[re.Pattern], value: str) -> re.Match | None:
 
 
 def result(present: list[Evidence], weak: list[Evidence], note_present: str = "",
-           note_weak: str = "", functioning: str = "") -> CheckResult:
-    """present if there is strong evidence, needs_review if only weak evidence, else absent."""
+           note_weak: str = "", functioning: str = "", failed: list[Evidence] | None = None,
+           note_failed: str = "") -> CheckResult:
+    """present if there is strong evidence, needs_review if only weak evidence, else absent —
+    with the `failed` evidence (a link whose target is definitely broken) shown, when any."""
     if present:
         return CheckResult(Outcome.present, present[:MAX_EVIDENCE], note_present, functioning)
     if weak:
         return CheckResult(Outcome.needs_review, weak[:MAX_EVIDENCE], note_weak)
+    if failed:
+        return CheckResult(Outcome.absent, failed[:MAX_EVIDENCE], note_failed)
     return CheckResult(Outcome.absent)
 
 

@@ -39,6 +39,7 @@ def link_check(site: SiteView, params: LinkParams) -> CheckResult:
     by_title = bool(params.document_texts or params.exclude_document_texts)
     ok: list[Evidence] = []
     broken: list[Evidence] = []
+    dead: list[Evidence] = []
     seen: set[tuple[str, str]] = set()
     for page in site.pages:
         for link in page.links:
@@ -53,21 +54,47 @@ def link_check(site: SiteView, params: LinkParams) -> CheckResult:
             if label_matches(link.text, params.exclude_texts) or label_matches(head, params.exclude_document_texts):
                 continue
             target = site.target(link.url)
+            behind = ""
+            if params.target == "document" and target.kind == "page":
+                # a CMS item page that only carries the file («Скачать (PDF)») stands for it
+                doc_url = _document_behind(site, link.url)
+                if doc_url:
+                    target, behind = site.target(doc_url), doc_url
             if not _target_kind_ok(params.target, target.kind, site.same_site(link.url)):
                 continue
+            if target.kind in ("page", "unfetched") and site.is_news_url(link.url):
+                continue  # a news item's headline is about an event, not the published item
             seen.add((page.final_url, link.url))
             label = one_line(link.text, 120) or link.url
             ev = Evidence(url=page.final_url, snippet=f"«{label}» → {link.url}", check="link",
                           note=target.note, rendered=page.rendered)
             if by_document and not hit:
                 ev.note += f"; документ озаглавлен «{one_line(head, 80)}»"
+            if behind:
+                ev.note = f"страница документа со ссылкой на файл {behind}: {target.note}"
+            if target.ok is False and target.definite:
+                dead.append(ev)
+                continue
             weak = target.ok is False
             if not weak and params.min_target_text and target.kind in ("page", "unfetched"):
                 thin = _thin_page(site, link.url, params.min_target_text)
                 if thin:
                     ev.note, weak = thin, True
             (broken if weak else ok).append(ev)
-    return result(ok, broken, note_weak="ссылка есть, но её цель не открывается или пуста")
+    return result(ok, broken, note_weak="ссылка есть, но её цель временно не открывается или пуста",
+                  failed=dead, note_failed="ссылка есть, но документ или страница не открывается: "
+                  "для читателя сайта информации нет")
+
+
+def _document_behind(site: SiteView, url: str) -> str:
+    """The file a page of the site exists to carry: its content (not menus) links one or two
+    documents and has little text of its own. "" otherwise."""
+    page = site.page(url)
+    if page is None or not (200 <= page.status < 300) or content_length(site, page) > 600:
+        return ""
+    docs = list(dict.fromkeys(link.url for link in page.links
+                              if link.area == "main" and site.document(link.url) is not None))
+    return docs[0] if 1 <= len(docs) <= 2 else ""
 
 
 def _document_head(site: SiteView, url: str) -> str:

@@ -57,13 +57,17 @@ def test_weak_check_gives_needs_review_not_present():
     assert f.outcome == Outcome.needs_review
 
 
-def test_broken_document_link_needs_review():
+@pytest.mark.parametrize("status, outcome", [(404, Outcome.absent), (403, Outcome.absent),
+                                             (503, Outcome.needs_review)])
+def test_broken_document_link(status, outcome):
+    """A document that definitely does not open is not published (the link is shown as
+    evidence); a server error may pass, so a person should look again."""
     rule = make_rule([{"check": "link", "params": {"texts": ["устав"], "target": "document"}}])
     home = page("http://org.example/", links=[Link(url="http://org.example/ustav.pdf", text="Устав")])
-    doc = Document(url="http://org.example/ustav.pdf", status=404, kind="pdf")
+    doc = Document(url="http://org.example/ustav.pdf", status=status, kind="pdf")
     f = evaluate_rule(view(home, documents=[doc]), rule)
-    assert f.outcome == Outcome.needs_review
-    assert "404" in f.evidence[0].note
+    assert f.outcome == outcome
+    assert str(status) in f.evidence[0].note
 
 
 def test_exception_in_check_is_error_never_absent():
