@@ -42,20 +42,26 @@ def build_settings(options: CrawlOptions, overrides: dict | None = None) -> Sett
 def crawl(targets: Iterable[tuple[str, str]], *, sink: Sink, hints: dict | None = None,
           options: CrawlOptions | dict | None = None, settings_overrides: dict | None = None,
           progress: Progress | None = None, resume: dict[str, list[Page]] | None = None,
-          skip: Iterable[str] = ()) -> None:
+          skip: Iterable[str] = (), shared: dict | None = None) -> None:
     """Crawl `targets` [(org_id, start_url), ...] into `sink`; blocks until all are done.
 
     hints: `{"link_texts": [...], "url_patterns": [...]}` from the rule pack; progress: called
     with a stats dict (see `crawler.spiders.site.Progress`); resume: pages already stored per
     org_id (not fetched again, their links re-expanded); skip: org_ids not to crawl at all.
+    shared: `{"redis_url", "key", "flush", "max_idle"}` to work one registry with other
+    processes through Redis (crawler/shared.py): `targets` are offered to the shared queue.
     A MemorySink without a user agent gets the crawl's."""
     options = CrawlOptions.model_validate(options or {})
     settings = build_settings(options, settings_overrides)
     if isinstance(sink, MemorySink) and not sink.user_agent:
         sink.user_agent = settings["USER_AGENT"]
+    spider, extra = SiteSpider, {}
+    if shared:
+        from crawler.shared import SharedSiteSpider  # scrapy-redis is an optional dependency
+        spider, extra = SharedSiteSpider, {"shared": shared}
     process = CrawlerProcess(settings)
-    process.crawl(SiteSpider, targets=list(targets), sink=sink, hints=hints, options=options,
-                  resume=resume, skip=skip, progress=progress)
+    process.crawl(spider, targets=list(targets), sink=sink, hints=hints, options=options,
+                  resume=resume, skip=skip, progress=progress, **extra)
     process.start()
 
 

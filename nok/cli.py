@@ -16,6 +16,10 @@ COMMAND_MODULES = [
     "score",
     "template",
     "evaluate",
+    "audit",
+    "recheck",
+    "diff",
+    "demo_farm",
 ]
 
 

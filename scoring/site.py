@@ -1,5 +1,6 @@
-"""Site findings from `nok check` (SiteReport JSON): the site half of 1.1, the remote methods of
-1.2 and the low-vision version of 3.2.
+"""Site findings from `nok check` (SiteReport JSON) or from a batch run (`nok audit`'s
+summary.json, one site report per organisation): the site half of 1.1, the remote methods of 1.2
+and the low-vision version of 3.2.
 
 An outcome other than present/absent (needs review, error, no finding) is "not decided" (None);
 the calculator flags it and applies the profile's policy unless the checklist gives the item.
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from checks.batch import AUDITED, BATCH_FORMAT
 from checks.findings import REPORT_FORMAT, Outcome, SiteReport
 from rules.profile import Profile
 from scoring.models import SiteInput, Source
@@ -21,10 +23,13 @@ LOW_VISION = "access-low-vision-version"
 
 
 def site_report_files(paths: list[Path]) -> list[Path]:
-    """The given files, and every *.json inside the given folders (sorted)."""
+    """The given files, and every *.json inside the given folders (sorted); a batch run's folder
+    gives its summary.json."""
     files: list[Path] = []
     for path in paths:
-        if path.is_dir():
+        if path.is_dir() and (path / "summary.json").is_file() and (path / "run.json").is_file():
+            files.append(path / "summary.json")
+        elif path.is_dir():
             found = sorted(path.glob("*.json"))
             if not found:
                 raise InputError(f"В папке «{path}» нет файлов JSON с результатами nok check.")
@@ -40,23 +45,40 @@ def _decided(outcome: Outcome) -> bool | None:
     return {Outcome.present: True, Outcome.absent: False}.get(outcome)
 
 
-def read_site_report(path: Path, profile: Profile) -> SiteInput:
+def _report(data: object, path: Path, where: str = "") -> SiteReport:
+    try:
+        return SiteReport.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"])
+        raise InputError(f"Файл «{path.name}»{where}: поле «{field}»: {first['msg']} "
+                         f"(всего ошибок: {exc.error_count()}).") from None
+
+
+def read_site_file(path: Path, profile: Profile) -> list[SiteInput]:
+    """A `nok check` report, or a batch summary: every organisation whose site was checked (one
+    not checked yet gives no site data, as a missing report)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(f"Файл «{path.name}» не читается как JSON: {exc}") from None
+    if isinstance(data, dict) and data.get("format") == BATCH_FORMAT:
+        entries = data.get("organizations")
+        if not isinstance(entries, list):
+            raise InputError(f"Файл «{path.name}»: в сводке прогона нет списка organizations.")
+        return [site_input(_report(e, path, f", организация {i + 1}"), profile, Source(str(path), e.get("row") or 0))
+                for i, e in enumerate(entries) if isinstance(e, dict) and e.get("status") in AUDITED]
     if not isinstance(data, dict) or data.get("format", REPORT_FORMAT) != REPORT_FORMAT:
-        raise InputError(f"Файл «{path.name}» — не результат nok check (ожидается формат «{REPORT_FORMAT}»).")
-    try:
-        report = SiteReport.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise InputError(f"Файл «{path.name}»: поле «{where}»: {first['msg']} (всего ошибок: {exc.error_count()}).") from None
+        raise InputError(f"Файл «{path.name}» — не результат nok check (ожидается формат «{REPORT_FORMAT}») "
+                         f"и не сводка nok audit («{BATCH_FORMAT}»).")
+    report = _report(data, path)
     if not report.org_id:
         raise InputError(f"Файл «{path.name}»: в отчёте nok check не указан код организации (org_id); "
                          "запустите проверку с кодом организации.")
-    source = Source(str(path))
+    return [site_input(report, profile, Source(str(path)))]
+
+
+def site_input(report: SiteReport, profile: Profile, source: Source) -> SiteInput:
     if report.crawl.status == "unreachable":
         return SiteInput(report.org_id, source, reachable=False, sphere=report.sphere, crawl_error=report.crawl.error)
     by_id = {f.id: _decided(f.outcome) for f in report.findings}
@@ -76,9 +98,9 @@ def read_site_report(path: Path, profile: Profile) -> SiteInput:
 def read_site_reports(paths: list[Path], profile: Profile) -> dict[str, SiteInput]:
     sites: dict[str, SiteInput] = {}
     for path in site_report_files(paths):
-        site = read_site_report(path, profile)
-        if site.org_id in sites:
-            raise InputError(f"Для организации «{site.org_id}» два отчёта nok check: "
-                             f"{sites[site.org_id].source} и {site.source}; оставьте один.")
-        sites[site.org_id] = site
+        for site in read_site_file(path, profile):
+            if site.org_id in sites:
+                raise InputError(f"Для организации «{site.org_id}» два отчёта nok check: "
+                                 f"{sites[site.org_id].source} и {site.source}; оставьте один.")
+            sites[site.org_id] = site
     return sites

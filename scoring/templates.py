@@ -224,3 +224,43 @@ def aggregated_survey_template(profile: Profile, path: Path, orgs: list[OrgInfo]
         ("Столбцы", "Вопрос", "Основание формулировки"))
     wb.save(path)
 
+
+
+REGISTRY_SHEET = "Реестр"
+REGISTRY_FIELDS = ("org_id", "name", "sphere", "site_url", "region", "municipality", "inn", "ogrn", "parent_id")
+
+
+def registry_template(profile: Profile, path: Path, orgs: list[OrgInfo] = ()) -> None:
+    """The registry of organisations: the batch site audit (nok audit) and nok score --registry read it."""
+    fields = profile.inputs.org_fields
+    wb = Workbook()
+    ws = wb.active
+    ws.title = REGISTRY_SHEET
+    notes = {
+        "org_id": "Обязательно. Уникальный код: по нему соединяются проверка сайта, чек-лист и анкеты.",
+        "site_url": "Обязательно. Адрес официального сайта, например https://kcson.example.ru",
+        "sphere": "Пусто — социальное обслуживание",
+        "inn": "10 или 12 цифр (необязательно)",
+        "ogrn": "13 или 15 цифр (необязательно)",
+        "parent_id": "Для филиала — код головной организации",
+    }
+    positions = {}
+    for column, key in enumerate(REGISTRY_FIELDS, start=1):
+        positions[key] = column
+        _header(ws, column, fields[key].title, "org", notes.get(key, ""))
+    ws.column_dimensions[get_column_letter(positions["site_url"])].width = 36
+    spheres = ",".join(s.title.lower() for s in profile.spheres.values())
+    _validation(ws, [positions["sphere"]], type="list", formula1=f'"{spheres}"', errorTitle="Сфера",
+                error="Выберите сферу из списка.")
+    _prefill(ws, list(orgs), positions, profile)
+    _finish(ws)
+    ws.row_dimensions[1].height = 30
+    _instructions(wb, "Реестр организаций для проверки сайтов (nok audit)", [
+        "Одна строка — одна организация. Столбцы ищутся по названию (по-русски или по-английски: org_id, name, "
+        "sphere, url, region, municipality, inn, ogrn), порядок не важен, лишние столбцы не читаются.",
+        f"Обязательны «{fields['org_id'].title}» и «{fields['site_url'].title}». Строка без кода или адреса, с "
+        "некорректным адресом, с повторным кодом или неизвестной сферой пропускается: nok audit называет её номер "
+        "и проверяет остальные.",
+        "Тот же файл принимает nok score --registry (столбцы сайта, ИНН и ОГРН он пропускает).",
+    ], [(fields[key].title, notes.get(key, ""), key) for key in REGISTRY_FIELDS], ("Столбец", "Пояснение", "Ключ"))
+    wb.save(path)
