@@ -21,7 +21,7 @@ MAX_EXAMINED = 20
 def validate_pack(pack: RulePack) -> RulePack:
     """Every rule refers to registered checks with valid parameters (raises RuleError)."""
     for rule in pack.rules.values():
-        for ref in rule.checks():
+        for ref in [*rule.checks(), *([rule.functioning] if rule.functioning else [])]:
             try:
                 get_check(ref.check).params.model_validate(ref.params)
             except (KeyError, ValidationError) as exc:
@@ -73,12 +73,39 @@ def evaluate_rule(site: SiteView, rule: Rule) -> Finding:
     if rule.evidence.all:
         parts.append(_combine_all([run_check(site, ref) for ref in rule.evidence.all]))
     res = _combine_all(parts) if len(parts) > 1 else parts[0]
+    if rule.functioning is not None:
+        res = apply_functioning(res, run_check(site, rule.functioning))
     evidence = _dedupe(res.evidence)
     examined = [p.final_url for p in site.rule_section_pages()]
     examined += [p.final_url for p in site.pages if p.final_url not in examined]
     return Finding(id=rule.id, outcome=res.outcome, evidence=evidence,
                    examined=examined[:MAX_EXAMINED] if res.outcome != Outcome.present else [],
-                   examined_count=len(site.pages), detail=res.note, functioning=res.functioning)
+                   examined_count=len(site.pages), detail=res.note,
+                   # "how it was shown to work" is said of remote methods and the low-vision version
+                   functioning=res.functioning if rule.group in ("remote", "accessibility") else "")
+
+
+def apply_functioning(found: CheckResult, works: CheckResult) -> CheckResult:
+    """A rule's functioning check over what the browser and the probes showed:
+    present — the item works (its evidence first, its text is the finding's functioning; an
+    item the static checks missed but the browser switched on is present); needs_review or
+    absent — a found item that did not work is for a person to look at; not_applicable — not
+    checked: the verdict stands, and the functioning text says why it was not checked."""
+    if found.outcome == Outcome.error or works.outcome == Outcome.error:
+        return found if found.outcome == Outcome.error else CheckResult(
+            Outcome.error, found.evidence, works.note, "")
+    if works.outcome == Outcome.present:
+        return CheckResult(Outcome.present, works.evidence + found.evidence,
+                           found.note if found.outcome == Outcome.present else works.note,
+                           works.functioning)
+    if works.outcome == Outcome.not_applicable:
+        unchecked = "; ".join(t for t in (found.functioning, works.note) if t)
+        return CheckResult(found.outcome, found.evidence, found.note,
+                           unchecked if found.outcome == Outcome.present else "")
+    if found.outcome in (Outcome.present, Outcome.needs_review):
+        note = "; ".join(n for n in (works.note, found.note) if n)
+        return CheckResult(Outcome.needs_review, works.evidence + found.evidence, note, "")
+    return found
 
 
 def _dedupe(evidence: list[Evidence]) -> list[Evidence]:
@@ -108,9 +135,13 @@ def crawl_summary(snapshot: SiteSnapshot) -> CrawlSummary:
         error = _unreachable_reason(snapshot)
     elif snapshot.stop_reason:
         status = "partial"
+    rendered = [p for p in snapshot.pages if p.rendered]
     return CrawlSummary(status=status, pages=len(snapshot.pages), pages_ok=len(ok),
                         documents=len(snapshot.documents), failures=len(snapshot.failures),
-                        duration_s=round(duration, 2), stop_reason=snapshot.stop_reason, error=error)
+                        duration_s=round(duration, 2), stop_reason=snapshot.stop_reason, error=error,
+                        render_mode=snapshot.render_mode, rendered=len(rendered),
+                        render_s=round(sum(p.render_ms or 0 for p in rendered) / 1000, 2),
+                        probes=len(snapshot.probes), render_note=snapshot.render_note)
 
 
 def _unreachable_reason(snapshot: SiteSnapshot) -> str:

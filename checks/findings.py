@@ -58,6 +58,13 @@ class CrawlSummary(BaseModel):
     duration_s: float = 0.0
     stop_reason: str = ""
     error: str = ""  # the reason the site could not be audited, in Russian
+    # the browser: how pages were read (auto | always | never), pages rendered and the seconds
+    # they took, safe probes made, and why the browser was not used when it was meant to be
+    render_mode: str = ""
+    rendered: int = 0
+    render_s: float = 0.0
+    probes: int = 0
+    render_note: str = ""
 
 
 class SiteIndicators(BaseModel):

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from functools import cached_property
 from urllib.parse import urlsplit
 
-from checks.snapshot import Document, Page, SiteSnapshot
+from checks.snapshot import Document, Page, Probe, SiteSnapshot
 from checks.text import TokenizedText, matches_any
 
 
@@ -147,6 +147,30 @@ class SiteView:
     def document(self, url: str) -> Document | None:
         return self._documents_by_key.get(url_key(url))
 
+    @cached_property
+    def _probes(self) -> dict[str, Probe]:
+        index: dict[str, Probe] = {}
+        for probe in self.snapshot.probes:
+            index.setdefault(url_key(probe.url), probe)
+        return index
+
+    def probe(self, url: str) -> Probe | None:
+        """The crawler's safe probe of `url` (HEAD/GET, nothing sent), when it made one."""
+        return self._probes.get(url_key(url))
+
+    def endpoint(self, action: str, page_url: str) -> Target:
+        """Whether a form's action URL exists, as far as the crawl showed (never by sending)."""
+        if url_key(action) == url_key(page_url):
+            return Target("page", True, "форма отправляется на свою же страницу (она открывается)")
+        probe = self.probe(action)
+        if probe is not None:
+            return probe_target(probe, endpoint=True)
+        page = self.page(action)
+        if page is not None:
+            ok = page.status < 400 or page.status in (401, 403, 405)
+            return Target("page", ok, f"адрес отправки отвечает кодом {page.status}")
+        return Target("unfetched", None, f"адрес отправки {action} не проверялся")
+
     def page(self, url: str) -> Page | None:
         return self._pages_by_key.get(url_key(url))
 
@@ -165,9 +189,39 @@ class SiteView:
             ok = 200 <= page.status < 300
             return Target("page", ok, "страница открывается" if ok else f"страница отвечает кодом {page.status}",
                           definite=not ok and definite_failure(page.status))
+        probe = self.probe(url)
+        if probe is not None:
+            return probe_target(probe)
         if not self.same_site(url):
-            return Target("external", None, "внешний ресурс")
+            return Target("external", None, "внешний ресурс, не проверялся")
         return Target("unfetched", None, "страница не загружалась (ограничение обхода)")
+
+
+# answers that show a target exists even when it refuses a robot's HEAD/GET: closed (401/403),
+# wrong method for a form's endpoint (405), too many requests (429)
+_EXISTS = frozenset({401, 403, 405, 429})
+
+
+def probe_target(probe: Probe, endpoint: bool = False) -> Target:
+    """A probed target: it answers (2xx, 3xx, or a refusal that shows it exists), it is missing
+    (404, 410; for a form's endpoint only these), or it does not answer. A missing or silent
+    external target is for a person to look at (servers treat robots differently), not definite."""
+    kind = "external"
+    what = ("адрес отправки формы" if endpoint or probe.purpose == "form"
+            else "скрипт или фрейм виджета" if probe.purpose == "widget" else "ссылка")
+    method = f"{probe.method}, " if probe.method else ""
+    if probe.status:
+        code = f"({method}код {probe.status})"
+        if probe.status in (404, 410):
+            return Target(kind, False, f"{what} ведёт на несуществующую страницу {code}")
+        if 200 <= probe.status < 400 or probe.status in _EXISTS or (endpoint and probe.status >= 500):
+            moved = f", перенаправляет на {probe.location}" if probe.location else ""
+            return Target(kind, True, f"{what} проверена: адрес отвечает {code}{moved}"
+                          if not endpoint else f"{what} существует {code}")
+        return Target(kind, False, f"{what}: адрес отвечает ошибкой {code}")
+    if probe.reason == "robots":
+        return Target(kind, None, f"{what} не проверялась: запрещено в robots.txt")
+    return Target(kind, False, f"{what}: адрес не отвечает ({probe.error or probe.reason})")
 
 
 def definite_failure(status: int) -> bool:
@@ -195,5 +249,16 @@ def document_note(doc: Document) -> str:
     if not doc.detected_kind or doc.detected_kind == "other":
         return "файл не является документом известного формата"
     size = f", {round(doc.size / 1024)} КБ" if doc.size else ""
-    scan = "; текстового слоя нет (скан, нужна проверка)" if doc.text_layer is False else ""
-    return f"документ открывается ({doc.detected_kind.upper()}{size}){scan}"
+    note = f"документ открывается ({doc.detected_kind.upper()}{size})"
+    if doc.kind not in ("other", doc.detected_kind) and not _same_family(doc.kind, doc.detected_kind):
+        note += f"; по ссылке обещан {doc.kind.upper()}, а файл — {doc.detected_kind.upper()}"
+    if doc.text_layer is False:
+        note += "; текстового слоя нет: скан, нужно распознавание (OCR)"
+    if doc.date:
+        note += f"; дата документа {doc.date[8:10]}.{doc.date[5:7]}.{doc.date[:4]}"
+    return note
+
+
+def _same_family(linked: str, detected: str) -> bool:
+    """doc/docx, xls/xlsx are often swapped by servers and editors: not worth a remark."""
+    return {linked, detected} in ({"doc", "docx"}, {"xls", "xlsx"}, {"odt", "docx"})

@@ -72,6 +72,15 @@ class Page(BaseModel):
     depth: int = 0
     rendered: bool = False  # built from a browser-rendered DOM rather than the static HTML
     fetched_at: datetime | None = None
+    # why the static HTML looks incomplete (crawler/jsdetect.py): empty_nav, spa_shell,
+    # noscript, few_links, script_links; the crawler renders such pages in a browser
+    js_signals: list[str] = Field(default_factory=list)
+    # a rendered page: why it was rendered, how long it took, its static twin (what the page
+    # shows without scripts, to tell items seen only after scripts) and a screenshot when taken
+    render_reason: str = ""
+    render_ms: int | None = None
+    static: "Page | None" = None
+    screenshot: str = ""
 
 
 DocumentKind = Literal["pdf", "doc", "docx", "xls", "xlsx", "odt", "ods", "rtf", "other"]
@@ -99,6 +108,57 @@ class Document(BaseModel):
     text_head: str = ""  # the first characters of the extracted text, normalised
 
 
+class Probe(BaseModel):
+    """A safe check that a linked target answers: HEAD (or GET without parameters when HEAD
+    is refused), never POST, nothing sent. Recorded by the crawler, judged by the checks."""
+
+    url: str  # the target as linked (a form's action, a link, a widget's script or frame)
+    purpose: Literal["link", "form", "widget"] = "link"
+    found_on: str = ""  # the page that links it
+    method: str = ""  # HEAD | GET; "" when no request was made (see reason)
+    status: int = 0  # HTTP status of the answer; 0 = no answer
+    location: str = ""  # a redirect's target (redirects are not followed)
+    content_type: str = ""
+    reason: str = ""  # machine code when there is no answer: timeout, dns, refused, robots, ...
+    error: str = ""  # Russian: why there is no answer
+    via: str = ""  # the local stand-in actually asked (tests only)
+
+
+class VisualState(BaseModel):
+    """What the browser showed: measured before and after a low-vision control is used."""
+
+    url: str = ""
+    font_size: float = 0.0  # median computed font size of text elements, px
+    root_font_size: float = 0.0  # <html> font size, px
+    color: str = ""  # computed text colour of <body>
+    background: str = ""  # computed background of <body> (or <html> when transparent)
+    classes: str = ""  # class attributes of <html> and <body>
+    stylesheets: int = 0
+    images_visible: int = 0
+
+
+class BrowserTrial(BaseModel):
+    """The low-vision version switched on in a browser (3.2): which control was used, what the
+    page looked like before and after. Facts only; the check decides whether it worked."""
+
+    kind: Literal["low_vision"] = "low_vision"
+    page_url: str  # the page the control was used on
+    ran: bool = False  # False: the trial could not run (see error)
+    control: str = ""  # the control used: tag, text, classes
+    action: Literal["click", "navigate", ""] = ""
+    target_url: str = ""  # navigate: the version's URL
+    target_status: int = 0  # navigate: its HTTP status
+    before: VisualState | None = None
+    after: VisualState | None = None
+    added_nodes: int = 0  # elements added to the page after the click (a panel, a toolbar)
+    blocked_requests: int = 0  # requests the crawler did not let the browser make (settings)
+    failed_requests: list[str] = Field(default_factory=list)  # scripts that did not load
+    candidates: int = 0  # controls matching the hints on the page
+    error: str = ""  # Russian
+    screenshot: str = ""  # after switching on, when screenshots were asked for
+    seconds: float = 0.0
+
+
 class Failure(BaseModel):
     url: str
     reason: str  # machine code: timeout, dns, refused, too_large, redirect_loop, http_404, robots, ...
@@ -118,7 +178,15 @@ class SiteSnapshot(BaseModel):
     pages: list[Page] = Field(default_factory=list)
     documents: list[Document] = Field(default_factory=list)
     failures: list[Failure] = Field(default_factory=list)
+    probes: list[Probe] = Field(default_factory=list)  # safe checks of linked targets
+    trials: list[BrowserTrial] = Field(default_factory=list)  # low-vision version switched on
+    # how pages were read: auto | always | never, and "never" with a note when no browser
+    render_mode: str = ""
+    render_note: str = ""  # Russian: why the browser was not used, when it was meant to be
 
     def ok_pages(self) -> list[Page]:
         """Pages that answered 200 with HTML: the ones the checks read."""
         return [p for p in self.pages if 200 <= p.status < 300]
+
+    def probe(self, url: str) -> Probe | None:
+        return next((p for p in self.probes if p.url == url), None)

@@ -14,6 +14,7 @@ from lxml import etree, html
 from checks.snapshot import Link, Page
 from crawler.encoding import decode_html
 from crawler.forms import controls, forms
+from crawler.jsdetect import js_signals
 from crawler.text import (
     clean, element_attrs, element_tokens, inline_text, join_unique, visible_text,
 )
@@ -207,4 +208,5 @@ def extract_page(body: bytes, *, url: str, final_url: str = "", status: int = 20
     page.images = len(images)
     page.images_without_alt = sum(1 for img in images if img.get("alt") is None)
     page.itemprops = _itemprops(root, base)
+    page.js_signals = js_signals(root, page)
     return page

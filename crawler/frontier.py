@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from protego import Protego
 from w3lib.url import canonicalize_url
 
-from checks.snapshot import Document, Failure
+from checks.snapshot import Document, Failure, Page
 from crawler import priority
 from crawler.options import CrawlOptions
+from crawler.plan import Planner
 from crawler.priority import Prioritizer
 from crawler.sitekey import (
     clean_url, dedup_key, document_kind, is_asset, is_calendar, is_http, origin, path_key,
@@ -25,6 +26,9 @@ from crawler.sitekey import (
 )
 
 PAGE, DOC, SITEMAP, ROBOTS = "page", "document", "sitemap", "robots"
+RENDER, PROBE = "render", "probe"  # a fetched page again in the browser; a safe probe
+RENDER_SCORE = priority.START - 1  # a held page waits for its render: soon after the page
+PROBE_SCORE = priority.START - 2
 MAX_LINKED_FROM = 20
 MAX_LINK_TEXTS = 20
 
@@ -56,6 +60,15 @@ class Entry:
     hops: list[str] = field(default_factory=list)  # canonical URLs of the redirect chain
     reserved: bool = False  # holds a page or document budget slot
     live: bool = True  # False once superseded in the heap
+    render: bool = False  # a rule wants the page in a browser (its link or URL says so)
+    # RENDER: the static page held back until the rendered one replaces it, and why
+    page: Page | None = None
+    reason: str = ""
+    trial: bool = False  # RENDER: switch the low-vision version on while the page is open
+    # PROBE: what the target is (link | form | widget), where it was found, HEAD or GET
+    purpose: str = ""
+    found_on: str = ""
+    method: str = "HEAD"
 
     @property
     def requested_url(self) -> str:
@@ -65,7 +78,8 @@ class Entry:
 class Site:
     def __init__(self, org_id: str, start_url: str, *, options: CrawlOptions,
                  prioritizer: Prioritizer, now: float, window: int, obey_robots: bool,
-                 user_agent: str, report: Callable[[Failure], None]):
+                 user_agent: str, report: Callable[[Failure], None],
+                 planner: Planner | None = None, max_renders: int = 0):
         self.org_id = org_id
         self.start_url = start_url
         self.opts = options
@@ -94,6 +108,15 @@ class Site:
         self.stopped = False
         self.depth_cut = False
         self.reached = False  # a 2xx HTML page of the site answered
+        self.planner = planner or Planner()
+        self.max_renders = max_renders
+        self.renders = 0  # renders queued or done (the render budget)
+        self.held: dict[int, Entry] = {}  # id(entry) -> RENDER entry whose static page waits
+        self.probed: set[str] = set()  # URLs probed or queued for a probe
+        self.trial_done = False  # a low-vision trial ran (or is under way)
+        self.trial_queued = False  # a render that will try one is queued
+        self.trial_hint = ""  # what on a static page suggested a low-vision control
+        self.blocked_entries: list[Entry] = []  # probes and renders refused by robots.txt
 
     # ---- frontier -------------------------------------------------------------------------
     def seed_start(self, url: str | None = None) -> None:
@@ -108,6 +131,8 @@ class Site:
     def _queue(self, entry: Entry, key: str) -> None:
         if key in self.seen:
             old = self.queued.get(key)
+            if old and entry.render:
+                old.render = True
             if old and entry.score > old.score:  # found again by a better link: move it up
                 old.score, old.hinted = entry.score, old.hinted or entry.hinted
                 self._push(old)
@@ -158,8 +183,42 @@ class Site:
         entry = Entry(url=url, kind=DOC if kind else PAGE, depth=depth,
                       score=self.prio.score(url=url, text=text, area=area, depth=depth,
                                             calendar=calendar),
-                      hinted=self.prio.text_hinted(text), calendar=calendar)
+                      hinted=self.prio.text_hinted(text), calendar=calendar,
+                      render=not kind and self.planner.render_hinted(url, text))
+        if not kind and self.planner.version_link(url):
+            entry.score -= priority.CALENDAR_PENALTY  # a page's low-vision copy: last
         self._queue(entry, key)
+
+    def add_render(self, entry: Entry, page: Page, reason: str, trial: bool = False) -> bool:
+        """Queue `page` (fetched by `entry`) for the browser, within the render budget; the
+        page is held until the rendered one replaces it. False: no budget left."""
+        if self.renders >= self.max_renders or self.stopped:
+            return False
+        self.renders += 1
+        render = Entry(url=page.final_url, kind=RENDER, depth=page.depth, score=RENDER_SCORE,
+                       page=page, reason=reason, trial=trial, first_url=entry.requested_url)
+        self.held[id(render)] = render
+        self._push(render)
+        return True
+
+    def release_held(self, entry: Entry) -> Page | None:
+        """The static page a RENDER entry held (once)."""
+        held = self.held.pop(id(entry), None)
+        return held.page if held is not None else None
+
+    def retry(self, entry: Entry) -> None:
+        """Hand an entry out once more (a probe whose HEAD was refused asks again with GET)."""
+        entry.live = True
+        self._push(entry)
+
+    def add_probe(self, url: str, purpose: str, found_on: str) -> bool:
+        """Queue a safe probe of `url` (each URL once, `max_probes` per site)."""
+        if url in self.probed or len(self.probed) >= self.opts.max_probes or self.stopped:
+            return False
+        self.probed.add(url)
+        self._push(Entry(url=url, kind=PROBE, score=PROBE_SCORE, purpose=purpose,
+                         found_on=found_on))
+        return True
 
     def add_sitemap(self, url: str) -> None:
         """A sitemap file (from robots.txt, a sitemap index, or the default /sitemap.xml)."""
@@ -224,6 +283,8 @@ class Site:
         out.append(entry)
 
     def _reserve(self, entry: Entry) -> bool:
+        if entry.kind in (RENDER, PROBE):  # budgeted when queued (add_render, add_probe)
+            return True
         if entry.kind == PAGE:
             if self.pages_done + self.pages_active >= self.opts.max_pages:
                 self.stop_reason = self.stop_reason or "pages_budget"
@@ -265,6 +326,8 @@ class Site:
             self.report(Failure(url=entry.requested_url, reason="robots", detail=detail))
             if entry.start:
                 self.stop("robots")
+        elif entry.kind in (RENDER, PROBE):
+            self.blocked_entries.append(entry)  # the spider records why it was not asked
 
     def _note_trap(self, url: str, trap: str) -> None:
         mark = (path_key(url), trap)

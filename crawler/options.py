@@ -1,6 +1,8 @@
 """Crawl options: per-site budgets, politeness and size caps, as one small model."""
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from crawler import settings as defaults
@@ -37,6 +39,28 @@ class CrawlOptions(BaseModel):
     max_sitemap_files: int = Field(5, ge=0)
     max_sitemap_urls: int = Field(1000, ge=0)
     max_document_links: int = Field(1000, ge=0)  # document links recorded per site
+    # the browser (docs/crawler.md, "Rendering"): auto renders pages whose HTML looks
+    # incomplete or that a rule needs in a browser, always renders every page, never none
+    render: Literal["auto", "always", "never"] = "auto"
+    max_renders: int = Field(10, ge=0)  # rendered pages per site (auto; always: max_pages)
+    render_timeout: float = Field(20.0, gt=0)  # seconds per rendered page, trial included
+    # pages open in the browser at once, all sites together: rendering is CPU-bound (about 8
+    # simple pages/s on 2 cores), more at once only slows each one down and costs memory
+    render_concurrency: int = Field(3, ge=1)
+    browser_executable: str = "/usr/bin/chromium"
+    # other hosts' scripts, frames and styles load in the browser (widgets, CDNs); False: only
+    # the site's own (and the stand-ins below) - nothing else leaves the machine
+    browser_third_party: bool = True
+    screenshots: bool = False  # low-vision trials keep a screenshot (files in screenshot_dir)
+    screenshot_dir: str = ""
+    # safe probes (HEAD, or GET without parameters; never POST) of form actions, widgets and
+    # links the rules name; external ones only when probe_external
+    probes: bool = True
+    probe_external: bool = True
+    max_probes: int = Field(20, ge=0)  # per site
+    # tests: origin -> local stand-in origin ("https://bus.gov.ru" -> "http://127.0.0.5:8000");
+    # probes and the browser's requests to such origins go to the stand-in instead
+    stand_ins: dict[str, str] = Field(default_factory=dict)
 
     def scrapy_settings(self) -> dict:
         """The Scrapy settings these options decide; the spider reads the rest itself."""

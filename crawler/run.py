@@ -17,6 +17,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from checks.snapshot import Page, SiteSnapshot
+from crawler import browser
 from crawler.options import CrawlOptions
 from crawler.sink import MemorySink, Sink
 from crawler.spiders.site import Progress, SiteSpider
@@ -31,6 +32,8 @@ def build_settings(options: CrawlOptions, overrides: dict | None = None) -> Sett
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     settings.setdict(options.scrapy_settings(), priority="cmdline")
+    if options.render != "never":  # pages go through the browser only when asked
+        settings.setdict(browser.scrapy_settings(options), priority="cmdline")
     overrides = dict(overrides or {})
     for key in MERGED:
         if key in overrides:
@@ -52,16 +55,19 @@ def crawl(targets: Iterable[tuple[str, str]], *, sink: Sink, hints: dict | None 
     processes through Redis (crawler/shared.py): `targets` are offered to the shared queue.
     A MemorySink without a user agent gets the crawl's."""
     options = CrawlOptions.model_validate(options or {})
+    requested = options.render
+    options, render_note = browser.resolve(options)  # raises BrowserMissing for `always`
     settings = build_settings(options, settings_overrides)
-    if isinstance(sink, MemorySink) and not sink.user_agent:
-        sink.user_agent = settings["USER_AGENT"]
+    if isinstance(sink, MemorySink):
+        sink.user_agent = sink.user_agent or settings["USER_AGENT"]
+        sink.render_mode, sink.render_note = requested, render_note
     spider, extra = SiteSpider, {}
     if shared:
         from crawler.shared import SharedSiteSpider  # scrapy-redis is an optional dependency
         spider, extra = SharedSiteSpider, {"shared": shared}
     process = CrawlerProcess(settings)
     process.crawl(spider, targets=list(targets), sink=sink, hints=hints, options=options,
-                  resume=resume, skip=skip, progress=progress, **extra)
+                  resume=resume, skip=skip, progress=progress, render_note=render_note, **extra)
     process.start()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Protocol
 
-from checks.snapshot import Document, Failure, Page, SiteSnapshot
+from checks.snapshot import BrowserTrial, Document, Failure, Page, Probe, SiteSnapshot
 from crawler.sitekey import site_key
 
 
@@ -20,6 +20,10 @@ class Sink(Protocol):
 
     def failure(self, org_id: str, failure: Failure) -> None: ...
 
+    # optional (a sink without them does not keep probes and trials):
+    # probe(org_id, probe: Probe) - a safe check that a linked target answers
+    # trial(org_id, trial: BrowserTrial) - the low-vision version switched on in the browser
+
     def site_finished(self, org_id: str, stop_reason: str) -> None:
         """Called exactly once per started site; "" = frontier exhausted."""
 
@@ -30,13 +34,16 @@ class MemorySink:
     def __init__(self, user_agent: str = ""):
         self.user_agent = user_agent
         self.snapshots: dict[str, SiteSnapshot] = {}
+        self.render_mode = ""  # set by crawl(): how pages were read, and why not in a browser
+        self.render_note = ""
 
     def site_started(self, org_id: str, url: str) -> None:
         snap = self.snapshots.get(org_id)
         if snap is None:
             self.snapshots[org_id] = SiteSnapshot(
                 org_id=org_id, start_url=url, site=site_key(url), user_agent=self.user_agent,
-                started_at=datetime.now(timezone.utc))
+                started_at=datetime.now(timezone.utc), render_mode=self.render_mode,
+                render_note=self.render_note)
 
     def page(self, org_id: str, page: Page) -> None:
         self.snapshots[org_id].pages.append(page)
@@ -46,6 +53,12 @@ class MemorySink:
 
     def failure(self, org_id: str, failure: Failure) -> None:
         self.snapshots[org_id].failures.append(failure)
+
+    def probe(self, org_id: str, probe: Probe) -> None:
+        self.snapshots[org_id].probes.append(probe)
+
+    def trial(self, org_id: str, trial: BrowserTrial) -> None:
+        self.snapshots[org_id].trials.append(trial)
 
     def site_finished(self, org_id: str, stop_reason: str) -> None:
         snap = self.snapshots[org_id]

@@ -26,6 +26,18 @@ def add_audit_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-depth", type=int, default=6, help="предел глубины ссылок (6)")
     parser.add_argument("--time-budget", type=float, default=300, help="предел времени на сайт, с (300)")
     parser.add_argument("--delay", type=float, default=0.5, help="пауза между запросами к сайту, с (0,5)")
+    parser.add_argument("--render", choices=("auto", "always", "never"), default="auto",
+                        help="открывать страницы в браузере Chromium: auto — когда меню, текст или "
+                        "формы строятся скриптами и для проверки версии для слабовидящих; always — "
+                        "все страницы; never — без браузера (по умолчанию auto)")
+    parser.add_argument("--max-renders", type=int, default=10,
+                        help="предел страниц, открытых в браузере, на сайт в режиме auto (10)")
+    parser.add_argument("--screenshots", nargs="?", const=True, default=None, metavar="ПАПКА",
+                        help="снимки страниц, где найдены сведения, — в HTML-отчёт (файлы в ПАПКЕ; "
+                        "по умолчанию рядом с отчётом)")
+    parser.add_argument("--no-external", action="store_true",
+                        help="не обращаться к другим сайтам: ссылки на bus.gov.ru, соцсети и виджеты "
+                        "не проверяются, сторонние скрипты в браузере не загружаются")
 
 
 def register(sub) -> None:
@@ -54,10 +66,22 @@ def normalize_url(raw: str) -> str:
 
 
 def options_from_args(args) -> AuditOptions:
-    if args.max_pages < 1 or args.time_budget <= 0 or args.delay < 0:
+    if args.max_pages < 1 or args.time_budget <= 0 or args.delay < 0 or args.max_renders < 0:
         raise UserError("Пределы обхода должны быть положительными числами")
     return AuditOptions(max_pages=args.max_pages, max_depth=args.max_depth,
-                        time_budget=args.time_budget, delay=args.delay)
+                        time_budget=args.time_budget, delay=args.delay, render=args.render,
+                        max_renders=args.max_renders, screenshots=bool(args.screenshots),
+                        screenshot_dir=screenshot_dir(args), external=not args.no_external)
+
+
+def screenshot_dir(args) -> Path | None:
+    """--screenshots ПАПКА, or a folder beside the HTML report («отчёт.html» → «отчёт-снимки»)."""
+    if not args.screenshots:
+        return None
+    if args.screenshots is not True:
+        return Path(args.screenshots)
+    html = getattr(args, "html", None)
+    return html.with_name(html.stem + "-снимки") if html else Path("nok-снимки")
 
 
 def run(args) -> int:

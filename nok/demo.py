@@ -23,7 +23,7 @@ def run(args) -> int:
     pack = load_rules("social")
     with serve_demo() as url:
         Console(stderr=True).print(f"Пример сайта запущен: {url}")
-        report, _ = audit_site(url + "/", pack, AuditOptions(delay=0.05), console=Console(stderr=True))
+        report, _ = audit_site(url + "/", pack, AuditOptions(delay=0.05, external=False), console=Console(stderr=True))
     json_path, html_path = args.out / "report.json", args.out / "report.html"
     write_outputs(report, pack, json_path, html_path)
     print_site_report(report, pack, Console(highlight=False))

@@ -48,6 +48,8 @@ def register(sub) -> None:
     p.add_argument("--floors", type=Path, metavar="ФАЙЛ", help="свой файл порогов")
     p.add_argument("--max-pages", type=int, default=150, help="предел страниц на сайт (150)")
     p.add_argument("--sphere", default="social", help="набор правил (по умолчанию social)")
+    p.add_argument("--render", choices=("auto", "always", "never"), default="auto",
+                   help="открывать страницы в браузере, как `nok check --render` (по умолчанию auto)")
     p.add_argument("-v", "--verbose", action="store_true",
                    help="показать и совпадения «есть», найденные не на размеченной странице")
     p.set_defaults(func=run)
@@ -96,10 +98,13 @@ def load_corpus(corpus: Path, ids: list[str], real: Path | None, only: list[str]
 
 
 def evaluate(corpus: Path, sites: list[tuple[str, Path, SiteLabels]], pack, max_pages: int,
-             console: Console | None = None) -> EvalResult:
-    """Serve, crawl and check every site in one run (once per process), then compare."""
+             console: Console | None = None, render: str = "auto") -> EvalResult:
+    """Serve, crawl and check every site in one run (once per process), then compare. The
+    corpus is self-contained: nothing but its own sites is asked (no external probes, no
+    third-party scripts in the browser)."""
     began = time.monotonic()
-    options = AuditOptions(max_pages=max_pages, max_depth=10, time_budget=120, delay=0)
+    options = AuditOptions(max_pages=max_pages, max_depth=10, time_budget=120, delay=0, render=render,
+                           external=False)
     with serve_sites([(name, root, labels.server) for name, root, labels in sites]) as urls:
         if console:
             console.print(f"Сайтов корпуса: {len(sites)}; обход и проверка…")
@@ -126,7 +131,7 @@ def run(args) -> int:
     if args.real and not args.real.is_dir():
         skipped.append(f"папка реальных сайтов {args.real} не найдена")
     sites = load_corpus(args.corpus, list(pack.rules), real, args.only, skipped)
-    result = evaluate(args.corpus, sites, pack, args.max_pages, err)
+    result = evaluate(args.corpus, sites, pack, args.max_pages, err, render=args.render)
     result.skipped = skipped
     floors_file = args.floors or args.corpus / "floors.yaml"
     if args.check_floors or args.floors:

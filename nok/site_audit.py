@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel
 from rich.console import Console
 
 from checks.engine import check_site, load_checked_pack
-from checks.findings import SiteReport
+from checks.findings import Evidence, Outcome, SiteReport
 from checks.snapshot import SiteSnapshot
+from crawler import browser
 from crawler.run import CrawlOptions, crawl
 from crawler.sink import MemorySink
 from nok import __version__
@@ -22,10 +24,21 @@ class AuditOptions(BaseModel):
     max_depth: int = 6
     time_budget: float = 300
     delay: float = 0.5
+    render: Literal["auto", "always", "never"] = "auto"  # pages in a browser (crawler/browser.py)
+    max_renders: int = 10  # rendered pages per site (auto)
+    screenshots: bool = False  # screenshots of the pages where present items were found
+    screenshot_dir: Path | None = None  # where they go (a folder per organisation)
+    # other sites may be asked (safe probes of bus.gov.ru, social accounts, widgets) and their
+    # scripts loaded in the browser; False: nothing but the audited site itself
+    external: bool = True
 
     def crawl_options(self) -> CrawlOptions:
         return CrawlOptions(max_pages=self.max_pages, max_depth=self.max_depth,
-                            time_budget=self.time_budget, download_delay=self.delay)
+                            time_budget=self.time_budget, download_delay=self.delay,
+                            render=self.render, max_renders=self.max_renders,
+                            screenshots=self.screenshots,
+                            screenshot_dir=str(self.screenshot_dir or "nok-screenshots"),
+                            browser_third_party=self.external, probe_external=self.external)
 
 
 def load_rules(sphere: str, presets_file: Path | None = None) -> RulePack:
@@ -65,10 +78,69 @@ def audit_sites(targets: list[tuple[str, str]], pack: RulePack, options: AuditOp
     """Crawl every (org_id, url) in one run, then check each snapshot. Once per process."""
     sink = MemorySink()
     progress = ProgressLine(console, len(targets))
-    crawl(targets, sink=sink, hints=pack.crawl_hints(), options=options.crawl_options(), progress=progress)
+    crawl_options = browser_check(options.crawl_options(), console)
+    crawl(targets, sink=sink, hints=pack.crawl_hints(), options=crawl_options, progress=progress)
     progress.done()
-    return {org_id: (check_site(snap, pack, tool_version=__version__), snap)
-            for org_id, snap in sink.snapshots.items()}
+    audited = {org_id: (check_site(snap, pack, tool_version=__version__), snap)
+               for org_id, snap in sink.snapshots.items()}
+    if options.screenshots and crawl_options.render != "never":
+        take_screenshots(audited, crawl_options, console)
+    return audited
+
+
+def browser_check(crawl_options: CrawlOptions, console: Console | None) -> CrawlOptions:
+    """`--render always` without Chromium is an error; `auto` goes on without the browser,
+    saying so (the crawl records the same note in every snapshot)."""
+    if crawl_options.render == "never" or browser.browser_available(crawl_options.browser_executable):
+        return crawl_options
+    note = browser.unavailable_note(crawl_options.browser_executable)
+    if crawl_options.render == "always":
+        raise UserError(f"Режим --render always невозможен: {note}")
+    if console:
+        console.print(f"[yellow]Внимание:[/] {note}")
+    return crawl_options
+
+
+MAX_SCREENSHOTS = 15  # evidence pages per site
+
+
+def take_screenshots(audited: dict[str, tuple[SiteReport, SiteSnapshot]], crawl_options: CrawlOptions,
+                     console: Console | None = None) -> None:
+    """Screenshots of the pages where present items were found (the found fragment outlined),
+    one per page, into each evidence's `screenshot`. Pages the crawl already captured (a
+    rendered page, the low-vision trial) keep theirs."""
+    base = Path(crawl_options.screenshot_dir)
+    shots: list[browser.Shot] = []
+    wanted: dict[str, list[Evidence]] = {}
+    for org_id, (report, snapshot) in audited.items():
+        captured = {p.final_url: p.screenshot for p in snapshot.pages if p.screenshot}
+        folder = base / "".join(c if c.isalnum() or c in "-_." else "_" for c in org_id)
+        for finding in report.findings:
+            if finding.outcome != Outcome.present:
+                continue
+            for ev in finding.evidence:
+                if ev.screenshot or not ev.url.startswith(("http://", "https://")):
+                    continue
+                if ev.url in captured:
+                    ev.screenshot = captured[ev.url]
+                    continue
+                key = f"{org_id} {ev.url}"
+                if key not in wanted:
+                    if sum(1 for k in wanted if k.startswith(f"{org_id} ")) >= MAX_SCREENSHOTS:
+                        continue
+                    path = folder / f"evidence-{len(wanted):03d}.jpg"
+                    shots.append(browser.Shot(ev.url, path, browser.snippet_fragment(ev.snippet)))
+                    wanted[key] = []
+                wanted[key].append(ev)
+    if not shots:
+        return
+    if console:
+        console.print(f"Снимки страниц со свидетельствами: {len(shots)}…", highlight=False)
+    done = browser.capture(shots, crawl_options)
+    for shot, key in zip(shots, wanted):
+        path = done.get(str(shot.path), "")
+        for ev in wanted[key]:
+            ev.screenshot = path
 
 
 def audit_site(url: str, pack: RulePack, options: AuditOptions,

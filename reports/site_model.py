@@ -61,6 +61,24 @@ def group_findings(report: SiteReport, pack: RulePack) -> list[Group]:
     return [g for g in groups.values() if g.rows]
 
 
+def render_summary(crawl) -> str:
+    """One Russian line on how the pages were read: in the browser or not, and why not."""
+    if crawl.render_note:
+        return f"Без браузера: {crawl.render_note}."
+    if crawl.render_mode == "never":
+        return "Страницы прочитаны без браузера (--render never): то, что строят скрипты, не проверено."
+    if not crawl.rendered and not crawl.probes:
+        return ""
+    parts = []
+    if crawl.rendered:
+        per = crawl.render_s / crawl.rendered
+        parts.append(f"в браузере открыто страниц: {crawl.rendered} ({fmt(per, ' с')} на страницу)")
+    if crawl.probes:
+        parts.append(f"проверено ссылок и адресов форм без отправки данных: {crawl.probes}")
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:] + "."
+
+
 def fmt(value: float | None, unit: str = "") -> str:
     """Two decimals for display only (values are kept at full precision)."""
     if value is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from rich.console import Console
 
 from checks.findings import Outcome, SiteReport
-from reports.site_model import fmt, group_findings
+from reports.site_model import fmt, group_findings, render_summary
 from rules.loader import RulePack
 
 STYLE = {Outcome.present: "green", Outcome.absent: "red", Outcome.needs_review: "yellow",
@@ -19,6 +19,9 @@ def print_site_report(report: SiteReport, pack: RulePack, console: Console | Non
     out.print(f"Обход: страниц {crawl.pages} (доступных {crawl.pages_ok}), документов {crawl.documents}, "
               f"ошибок загрузки {crawl.failures}, {fmt(crawl.duration_s, ' с')}"
               + (f"; обход остановлен: {crawl.stop_reason}" if crawl.stop_reason else ""))
+    browser_line = render_summary(crawl)
+    if browser_line:
+        out.print(browser_line, soft_wrap=True)
     if crawl.status == "unreachable":
         out.print(f"[bold red]Сайт недоступен: {crawl.error}.[/bold red] Пункты не проверены "
                   "(это не означает, что информация отсутствует).")
@@ -40,6 +43,8 @@ def _details(out: Console, row, verbose: bool) -> None:
     f = row.finding
     if f.detail:
         out.print(f"      [dim]{f.detail}[/dim]", soft_wrap=True)
+    if f.functioning:
+        out.print(f"      [dim]Работоспособность: {f.functioning}[/dim]", soft_wrap=True)
     if f.outcome in (Outcome.needs_review, Outcome.error) or verbose:
         for ev in f.evidence[:2]:
             note = f" ({ev.note})" if ev.note else ""

@@ -39,14 +39,33 @@ class RulePack:
     def by_group(self, group: str) -> list[Rule]:
         return [r for r in self.rules.values() if r.group == group]
 
-    def crawl_hints(self) -> dict[str, list[str]]:
-        """Link texts and URL patterns of every rule: the crawler fetches such pages first."""
+    def crawl_hints(self) -> dict:
+        """What the crawler needs from the rules: link texts and URL patterns (such pages are
+        fetched first), the pages rules want rendered, the targets to probe and the controls
+        of the low-vision trial (crawler/plan.py reads these)."""
         texts: dict[str, None] = {}
         patterns: dict[str, None] = {}
+        render_texts: dict[str, None] = {}
+        render_patterns: dict[str, None] = {}
+        probes: dict[str, None] = {}
+        trial: dict[str, dict[str, None]] = {"texts": {}, "attrs": {}, "url_patterns": {}, "scripts": {}}
+        probe_forms = False
         for rule in self.rules.values():
-            texts.update(dict.fromkeys(rule.locate.link_texts))
-            patterns.update(dict.fromkeys(rule.locate.url_patterns))
-        return {"link_texts": list(texts), "url_patterns": list(patterns)}
+            loc = rule.locate
+            texts.update(dict.fromkeys(loc.link_texts))
+            patterns.update(dict.fromkeys(loc.url_patterns))
+            if loc.render:
+                render_texts.update(dict.fromkeys(loc.link_texts))
+                render_patterns.update(dict.fromkeys(loc.url_patterns))
+            probes.update(dict.fromkeys(loc.probe))
+            probe_forms = probe_forms or loc.probe_forms
+            if loc.trial:
+                for key, values in trial.items():
+                    values.update(dict.fromkeys(getattr(loc.trial, key)))
+        return {"link_texts": list(texts), "url_patterns": list(patterns),
+                "render_link_texts": list(render_texts), "render_url_patterns": list(render_patterns),
+                "probe_url_patterns": list(probes), "probe_forms": probe_forms,
+                "trial": {key: list(values) for key, values in trial.items()}}
 
 
 def _read_yaml(path: Path) -> dict:

@@ -33,12 +33,31 @@ class Basis(Strict):
     note: str = ""
 
 
+class TrialHints(Strict):
+    """Controls the crawler switches on in a browser to see the page change (the low-vision
+    version): the trial clicks a control found by these, or opens the version it links to."""
+
+    texts: list[str] = Field(default_factory=list)  # words in the control's text, title, alt
+    attrs: list[str] = Field(default_factory=list)  # regexes over its id and classes
+    url_patterns: list[str] = Field(default_factory=list)  # regexes over a link to a version
+    scripts: list[str] = Field(default_factory=list)  # a widget's script (it builds its button)
+
+
 class Locate(Strict):
-    """Where to look: steers the crawler's link priority and the checks' choice of pages."""
+    """Where to look: steers the crawler's link priority and the checks' choice of pages, and
+    what the crawler does beyond fetching for this rule (render, probe, trial)."""
 
     link_texts: list[str] = Field(default_factory=list)  # words/phrases in link anchors
     url_patterns: list[str] = Field(default_factory=list)  # regexes over the URL path and query
     headings: list[str] = Field(default_factory=list)  # page titles / headings of the section
+    # the section's pages (by link text or URL) are read in a browser too: forms and widgets
+    # there are often built by scripts
+    render: bool = False
+    # regexes over the URLs of links, frames and scripts whose targets get a safe probe (HEAD,
+    # GET without parameters when refused; nothing sent): does the linked service answer?
+    probe: list[str] = Field(default_factory=list)
+    probe_forms: bool = False  # probe the action URL of message and survey forms (no submit)
+    trial: TrialHints | None = None
 
 
 class CheckRef(Strict):
@@ -77,6 +96,11 @@ class Rule(Strict):
     basis: list[Basis]
     locate: Locate = Field(default_factory=Locate)
     evidence: EvidenceSpec
+    # a check over what the browser and the probes showed (checks.engine.apply_functioning):
+    # "present" confirms the item works (its text becomes the finding's `functioning`),
+    # "needs_review"/"absent" turn a found item into "needs_review", "not_applicable" (not
+    # checked) leaves the verdict as it is
+    functioning: CheckRef | None = None
     recommendation: str  # what to publish / fix, Russian
 
     @model_validator(mode="after")
@@ -91,6 +115,7 @@ class Rule(Strict):
         return max((b.confidence for b in self.basis), key=CONFIDENCE_ORDER.__getitem__)
 
     def checks(self) -> list[CheckRef]:
+        """The evidence checks (the functioning check is apart: `functioning`)."""
         return [*self.evidence.any, *self.evidence.all]
 
 

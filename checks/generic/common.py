@@ -5,7 +5,7 @@ import re
 import weakref
 from functools import lru_cache
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from checks.findings import Evidence, Outcome
 from checks.registry import CheckResult
@@ -47,6 +47,14 @@ def result(present: list[Evidence], weak: list[Evidence], note_present: str = ""
     if failed:
         return CheckResult(Outcome.absent, failed[:MAX_EVIDENCE], note_failed)
     return CheckResult(Outcome.absent)
+
+
+def script_built(page: Page, in_static: Callable[[Page], bool]) -> bool:
+    """Seen only after the page's scripts ran: the page was rendered in a browser and its static
+    HTML (kept as `page.static`) does not have it. Evidence says so (`rendered`)."""
+    if not page.rendered:
+        return False
+    return page.static is None or not in_static(page.static)
 
 
 def one_line(text: str, limit: int = 200) -> str:

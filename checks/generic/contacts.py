@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from checks.findings import Evidence
-from checks.generic.common import ordered_pages, result
+from checks.generic.common import ordered_pages, result, script_built
 from checks.registry import CheckResult, Params, check
 from checks.site import SiteView
 from checks.text import snippet
@@ -50,7 +50,8 @@ def phone_check(site: SiteView, params: PhoneParams) -> CheckResult:
             if link.url.startswith("tel:"):
                 raw = link.url[4:]
                 ev = Evidence(url=page.final_url, snippet=f"ссылка tel:{raw} «{link.text}»",
-                              check="phone", rendered=page.rendered)
+                              check="phone", rendered=script_built(
+                                  page, lambda static, url=link.url: any(x.url == url for x in static.links)))
                 (found if phone_ok(raw) else odd).append(ev)
                 break
         for m in _PHONE.finditer(page.text):
@@ -60,7 +61,8 @@ def phone_check(site: SiteView, params: PhoneParams) -> CheckResult:
                 continue
             if phone_ok(m.group()):
                 found.append(Evidence(url=page.final_url, snippet=snippet(page.text, m.start(), m.end(), 50),
-                                      check="phone", rendered=page.rendered,
+                                      check="phone",
+                                      rendered=script_built(page, lambda static, n=m.group(): n in static.text),
                                       note="номер без кода города" if local else ""))
                 break
         if len({e.url for e in found}) >= 3:
@@ -85,7 +87,8 @@ def email_check(site: SiteView, params: EmailParams) -> CheckResult:
     for page in ordered_pages(site):
         for address, how, where in _addresses(page):
             domain = address.rsplit("@", 1)[-1]
-            ev = Evidence(url=page.final_url, snippet=where, check="email", rendered=page.rendered)
+            ev = Evidence(url=page.final_url, snippet=where, check="email", rendered=script_built(
+                page, lambda static, a=address: a in static.text or any(a in x.url for x in static.links)))
             if PLACEHOLDER_DOMAINS.search(domain):
                 ev.note = f"адрес-заглушка: {address}"
                 placeholders.append(ev)

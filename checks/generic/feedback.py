@@ -5,7 +5,7 @@ import re
 from typing import Literal
 
 from checks.findings import Evidence
-from checks.generic.common import one_line, ordered_pages, result
+from checks.generic.common import one_line, ordered_pages, result, script_built
 from checks.registry import CheckResult, Params, check
 from checks.site import SiteView
 from checks.snapshot import Form, FormField
@@ -35,11 +35,17 @@ def form_check(site: SiteView, params: FormParams) -> CheckResult:
             if verdict is None:
                 continue
             complete, what = verdict
+            if complete:
+                target = site.endpoint(form.action, page.final_url)
+                what += f"; {target.note}"
+                complete = target.ok is not False
             ev = Evidence(url=page.final_url, snippet=one_line(form.text or what, 160), check="form",
-                          note=what, rendered=page.rendered)
+                          note=what, rendered=script_built(
+                              page, lambda static, action=form.action: any(f.action == action for f in static.forms)))
             (good if complete else partial).append(ev)
     return result(good, partial, note_present="форма найдена (не отправлялась)",
-                  note_weak="форма неполная", functioning=good[0].note if good else "")
+                  note_weak="форма неполная или её адрес отправки не существует",
+                  functioning=good[0].note if good else "")
 
 
 def _judge(form: Form, params: FormParams) -> tuple[bool, str] | None:
@@ -70,7 +76,7 @@ def _judge(form: Form, params: FormParams) -> tuple[bool, str] | None:
     missing = [name for name, ok in (("поля для контакта", contact), ("кнопки отправки", submit)) if not ok]
     if missing:
         return False, "форма обращения без " + " и ".join(missing)
-    return True, f"форма обращения: поле сообщения, контакт, кнопка «{form.submit_texts[0]}»; действие {form.action}"
+    return True, f"форма обращения: поле сообщения, контакт, кнопка «{form.submit_texts[0]}»"
 
 
 def _labelled(field: FormField, phrases: list[str]) -> bool:
@@ -100,7 +106,8 @@ def faq_check(site: SiteView, params: FaqParams) -> CheckResult:
         if len(pairs) >= params.min_pairs:
             q, a = pairs[0]
             found.append(Evidence(url=page.final_url, snippet=one_line(f"{q} — {a}", 200), check="faq",
-                                  note=f"вопросов с ответами: {len(pairs)}", rendered=page.rendered))
+                                  note=f"вопросов с ответами: {len(pairs)}",
+                                  rendered=script_built(page, lambda static, q=q: q in static.text)))
         else:
             empty.append(page.final_url)
     res = result(found, [], note_present="раздел с вопросами и ответами",

@@ -5,9 +5,9 @@ from typing import Literal
 
 from checks.findings import Evidence
 from checks.generic.common import (compile_all, content_length, first_match, label_matches, one_line,
-                                   result)
+                                   result, script_built)
 from checks.registry import CheckResult, Params, check
-from checks.site import SiteView
+from checks.site import SiteView, probe_target
 
 
 class LinkParams(Params):
@@ -67,7 +67,8 @@ def link_check(site: SiteView, params: LinkParams) -> CheckResult:
             seen.add((page.final_url, link.url))
             label = one_line(link.text, 120) or link.url
             ev = Evidence(url=page.final_url, snippet=f"«{label}» → {link.url}", check="link",
-                          note=target.note, rendered=page.rendered)
+                          note=target.note, rendered=script_built(
+                              page, lambda static, url=link.url: any(x.url == url for x in static.links)))
             if by_document and not hit:
                 ev.note += f"; документ озаглавлен «{one_line(head, 80)}»"
             if behind:
@@ -83,7 +84,8 @@ def link_check(site: SiteView, params: LinkParams) -> CheckResult:
             (broken if weak else ok).append(ev)
     return result(ok, broken, note_weak="ссылка есть, но её цель временно не открывается или пуста",
                   failed=dead, note_failed="ссылка есть, но документ или страница не открывается: "
-                  "для читателя сайта информации нет")
+                  "для читателя сайта информации нет",
+                  functioning=f"{ok[0].snippet}: {ok[0].note}" if ok and ok[0].note else "")
 
 
 def _document_behind(site: SiteView, url: str) -> str:
@@ -140,17 +142,42 @@ def markup_check(site: SiteView, params: MarkupParams) -> CheckResult:
     scripts, inline = compile_all(params.scripts), compile_all(params.inline)
     iframes, cattrs = compile_all(params.iframes), compile_all(params.control_attrs)
     found: list[Evidence] = []
+    failing: list[Evidence] = []
     for page in site.pages:
-        hit = (next((s for s in page.scripts if first_match(scripts, s)), None)
-               or next((f"iframe {f}" for f in page.iframes if first_match(iframes, f)), None)
+        script = next((s for s in page.scripts if first_match(scripts, s)), None)
+        frame = next((f for f in page.iframes if first_match(iframes, f)), None)
+        hit = (script or (f"iframe {frame}" if frame else None)
                or _inline_hit(inline, page.inline_scripts)
                or next((_control_label(c) for c in page.controls
                         if label_matches(c.text, params.controls)
                         or (c.attrs and first_match(cattrs, c.attrs))), None))
-        if hit:
-            found.append(Evidence(url=page.final_url, snippet=f"{params.label}: {one_line(hit, 160)}",
-                                  check="markup", rendered=page.rendered))
-    return result(found, [])
+        if not hit:
+            continue
+        ev = Evidence(url=page.final_url, snippet=f"{params.label}: {one_line(hit, 160)}", check="markup",
+                      rendered=script_built(page, lambda static: bool(_markup_hit(static, scripts, iframes))))
+        works, ev.note = _widget_loads(site, page, script or frame, frame, iframes)
+        (failing if works is False else found).append(ev)
+    return result(found, failing, note_weak="виджет встроен, но его скрипт или фрейм не загружается",
+                  functioning=next((e.note for e in found if e.note), ""))
+
+
+def _markup_hit(page, scripts, iframes) -> str | None:
+    return (next((s for s in page.scripts if first_match(scripts, s)), None)
+            or next((f for f in page.iframes if first_match(iframes, f)), None))
+
+
+def _widget_loads(site: SiteView, page, src: str | None, frame: str | None, iframes) -> tuple[bool | None, str]:
+    """Whether the widget's script or frame loads: its probe, or its frame in the rendered page
+    (the script built it). (None, "") when nothing shows either way."""
+    if page.rendered and frame and page.static is not None and not any(
+            first_match(iframes, f) for f in page.static.iframes):
+        return True, f"виджет загрузился в браузере: скрипт встроил фрейм {one_line(frame, 100)}"
+    if src:
+        probe = site.probe(src)
+        if probe is not None:
+            target = probe_target(probe)
+            return target.ok, target.note
+    return None, ""
 
 
 def _inline_hit(regexes, scripts: list[str]) -> str | None:

@@ -8,7 +8,7 @@ from pydantic import model_validator
 
 from checks.findings import Evidence
 from checks.generic.common import (compile_all, content_length, inside, label_spans, one_line,
-                                   ordered_pages, result)
+                                   ordered_pages, result, script_built)
 from checks.registry import CheckResult, Params, check
 from checks.site import SiteView
 from checks.text import TokenizedText, matches_any, snippet
@@ -78,7 +78,8 @@ def text_check(site: SiteView, params: TextParams) -> CheckResult:
                     if inside(labels, start, end):
                         continue
                 ev = Evidence(url=page.final_url, snippet=snippet(tokens.text, start, end),
-                              check="text", rendered=page.rendered)
+                              check="text", rendered=script_built(
+                                  page, lambda static, t=tokens.text[start:end]: t in static.text))
                 if news and params.news == "weak":
                     ev.note = "найдено только в новостной публикации"
                     weak.append(ev)
@@ -129,7 +130,8 @@ def page_check(site: SiteView, params: PageParams) -> CheckResult:
         if not (by_url or by_head):
             continue
         ev = Evidence(url=page.final_url, snippet=one_line(page.title or (page.headings or [""])[0]),
-                      check="page", rendered=page.rendered)
+                      check="page", rendered=script_built(
+                          page, lambda static: content_length(site, static) >= params.min_text))
         (found if content_length(site, page) >= params.min_text else empty).append(ev)
     return result(found, empty, note_present="найдена страница раздела",
                   note_weak="страница раздела есть, но почти пуста")

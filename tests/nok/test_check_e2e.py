@@ -34,7 +34,7 @@ def demo_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("check")
     with serve_demo() as url:
         proc = nok("check", url + "/", "--json", str(out / "r.json"), "--html", str(out / "r.html"),
-                   "--delay", "0", "--fail-under", "95")
+                   "--delay", "0", "--fail-under", "95", "--no-external")
     return proc, json.loads((out / "r.json").read_text(encoding="utf-8")), (out / "r.html").read_text(encoding="utf-8"), url
 
 

@@ -1,0 +1,2 @@
+/* corpus stand-in for the Gosweb platform script: the .gw-a11y-btn button switches the built-in low-vision mode */
+document.addEventListener('click',function(e){var b=e.target.closest&&e.target.closest('.gw-a11y-btn');if(!b)return;var h=document.documentElement,on=h.classList.toggle('gw-a11y-mode');h.style.fontSize=on?'150%':'';document.body.style.background=on?'#000':'';document.body.style.color=on?'#ff0':'';});
