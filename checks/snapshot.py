@@ -75,12 +75,11 @@ class Page(BaseModel):
     # why the static HTML looks incomplete (crawler/jsdetect.py): empty_nav, spa_shell,
     # noscript, few_links, script_links; the crawler renders such pages in a browser
     js_signals: list[str] = Field(default_factory=list)
-    # a rendered page: why it was rendered, how long it took, its static twin (what the page
-    # shows without scripts, to tell items seen only after scripts) and a screenshot when taken
+    # a rendered page: why it was rendered, how long it took, and its static twin (what the
+    # page shows without scripts, to tell items seen only after scripts)
     render_reason: str = ""
     render_ms: int | None = None
     static: "Page | None" = None
-    screenshot: str = ""
 
 
 DocumentKind = Literal["pdf", "doc", "docx", "xls", "xlsx", "odt", "ods", "rtf", "other"]

@@ -174,6 +174,11 @@ async def settle(page, seconds: float = SETTLE_SECONDS) -> None:
         pass
 
 
+def shot_folder(base: str | Path, org_id: str) -> Path:
+    """Where an organisation's screenshots go: a folder named by its id, made safe."""
+    return Path(base or "nok-screenshots") / "".join(c if c.isalnum() or c in "-_." else "_" for c in org_id)
+
+
 async def screenshot(page, path: Path) -> str:
     """A JPEG of the viewport; the file's path, "" when it could not be taken."""
     try:

@@ -101,46 +101,34 @@ def browser_check(crawl_options: CrawlOptions, console: Console | None) -> Crawl
     return crawl_options
 
 
-MAX_SCREENSHOTS = 15  # evidence pages per site
+MAX_SCREENSHOTS = 40  # present items per site with a screenshot
 
 
 def take_screenshots(audited: dict[str, tuple[SiteReport, SiteSnapshot]], crawl_options: CrawlOptions,
                      console: Console | None = None) -> None:
-    """Screenshots of the pages where present items were found (the found fragment outlined),
-    one per page, into each evidence's `screenshot`. Pages the crawl already captured (a
-    rendered page, the low-vision trial) keep theirs."""
-    base = Path(crawl_options.screenshot_dir)
-    shots: list[browser.Shot] = []
-    wanted: dict[str, list[Evidence]] = {}
-    for org_id, (report, snapshot) in audited.items():
-        captured = {p.final_url: p.screenshot for p in snapshot.pages if p.screenshot}
-        folder = base / "".join(c if c.isalnum() or c in "-_." else "_" for c in org_id)
+    """A screenshot of the page where each present item was found, the found fragment outlined
+    (the first evidence of the item), into the evidence's `screenshot`; the low-vision trial's
+    own screenshot (the version switched on) is kept."""
+    shots: list[tuple[browser.Shot, Evidence]] = []
+    for org_id, (report, _) in audited.items():
+        folder = browser.shot_folder(crawl_options.screenshot_dir, org_id)
+        taken = 0
         for finding in report.findings:
-            if finding.outcome != Outcome.present:
+            if finding.outcome != Outcome.present or taken >= MAX_SCREENSHOTS:
                 continue
-            for ev in finding.evidence:
-                if ev.screenshot or not ev.url.startswith(("http://", "https://")):
-                    continue
-                if ev.url in captured:
-                    ev.screenshot = captured[ev.url]
-                    continue
-                key = f"{org_id} {ev.url}"
-                if key not in wanted:
-                    if sum(1 for k in wanted if k.startswith(f"{org_id} ")) >= MAX_SCREENSHOTS:
-                        continue
-                    path = folder / f"evidence-{len(wanted):03d}.jpg"
-                    shots.append(browser.Shot(ev.url, path, browser.snippet_fragment(ev.snippet)))
-                    wanted[key] = []
-                wanted[key].append(ev)
+            ev = next((e for e in finding.evidence if e.url.startswith(("http://", "https://"))), None)
+            if ev is None or ev.screenshot:
+                continue
+            shot = browser.Shot(ev.url, folder / f"{finding.id}.jpg", browser.snippet_fragment(ev.snippet))
+            shots.append((shot, ev))
+            taken += 1
     if not shots:
         return
     if console:
         console.print(f"Снимки страниц со свидетельствами: {len(shots)}…", highlight=False)
-    done = browser.capture(shots, crawl_options)
-    for shot, key in zip(shots, wanted):
-        path = done.get(str(shot.path), "")
-        for ev in wanted[key]:
-            ev.screenshot = path
+    done = browser.capture([shot for shot, _ in shots], crawl_options)
+    for shot, ev in shots:
+        ev.screenshot = done.get(str(shot.path), "")
 
 
 def audit_site(url: str, pack: RulePack, options: AuditOptions,

@@ -41,6 +41,7 @@ class LocalSite:
         for path, body in (pages or {}).items():
             self.routes[path] = _static(path, body)
         self.requests: list[str] = []
+        self.methods: list[tuple[str, str]] = []  # (method, path) of every request, POST included
         self.user_agents: list[str] = []
         site = self
 
@@ -54,7 +55,14 @@ class LocalSite:
             def do_HEAD(self):
                 self.do_GET(head=True)
 
+            def do_POST(self):  # recorded (tests assert nothing is ever sent) and refused
+                site.methods.append(("POST", self.path))
+                self.send_response(405)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
             def do_GET(self, head: bool = False):
+                site.methods.append(("HEAD" if head else "GET", self.path))
                 site.requests.append(self.path)
                 site.user_agents.append(self.headers.get("User-Agent", ""))
                 status, headers, body = site.respond(self)

@@ -394,9 +394,6 @@ class SiteSpider(scrapy.Spider):
             page.rendered, page.render_reason, page.static = True, entry.reason, static
             page.render_ms = int(took * 1000)
             page.js_signals = static.js_signals
-            if self.options.screenshots:
-                page.screenshot = await browser.screenshot(
-                    pw_page, self._shot_path(site, f"page-{site.renders:02d}"))
             self._emit(site, page)
             self._expand(site, page)
             self._plan_probes(site, page)
@@ -438,10 +435,7 @@ class SiteSpider(scrapy.Spider):
                                                  error=why))
 
     def _shot_path(self, site: Site, name: str):
-        from pathlib import Path
-
-        base = Path(self.options.screenshot_dir or "nok-screenshots")
-        return base / "".join(c if c.isalnum() or c in "-_." else "_" for c in site.org_id) / f"{name}.jpg"
+        return browser.shot_folder(self.options.screenshot_dir, site.org_id) / f"{name}.jpg"
 
     # ---- safe probes ----------------------------------------------------------------------
     def _plan_probes(self, site: Site, page: Page) -> None:
