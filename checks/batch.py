@@ -22,6 +22,21 @@ AUDITED = ("ok", "partial", "unreachable")
 PENDING, CRAWLING, CRAWLED, CHECK_ERROR = "pending", "crawling", "crawled", "check_error"
 
 
+class RegistryOrg(BaseModel):
+    """One organisation to audit, as the registry gives it."""
+
+    row: int = 0  # 1-based row in the file (0: not from a file)
+    org_id: str
+    name: str = ""
+    sphere: str = "social"
+    url: str  # the start URL to crawl (normalised)
+    region: str = ""
+    municipality: str = ""
+    parent_id: str = ""
+    inn: str = ""
+    ogrn: str = ""
+
+
 class OrgResult(SiteReport):
     row: int = 0  # the registry row
     name: str = ""

@@ -30,7 +30,8 @@ from crawler.run import crawl
 from nok import __version__
 from nok.checker import Checker
 from nok.errors import UserError
-from nok.registry import Registry, RegistryOrg
+from checks.batch import RegistryOrg
+from nok.registry import Registry
 from nok.site_audit import AuditOptions, load_rules
 from nok.store import (
     CHECK_ERROR, CHECKED, CRAWLED, CRAWLING, STORE_FILE, RunInfo, RunStore, SiteState, StoreSink, public_url,
@@ -309,6 +310,7 @@ def run_audit(registry: Registry, run_dir: Path, audit: AuditOptions, batch: Bat
     if not batch.no_check:
         checker = Checker(store.url, run_id, presets={default_sphere: str(preset)} if preset else {},
                           workers=batch.check_workers, on_done=progress.check_done)
+        checker.warm_up(sorted(packs))
     sink = StoreSink(store, run_id, worker_name(), user_agent=str(batch.scrapy.get("USER_AGENT", options.user_agent)),
                      on_finished=(lambda org_id: checker.submit(org_id, sphere_of[org_id])) if checker else None)
     shared = None

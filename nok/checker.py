@@ -18,9 +18,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from checks.engine import check_site
+from checks.engine import check_site, load_checked_pack
 from nok import __version__
-from nok.site_audit import load_rules
 from nok.store import CHECK_ERROR, RunStore
 
 log = logging.getLogger(__name__)
@@ -45,8 +44,13 @@ def _pack(sphere: str):
     packs = _STATE["packs"]
     if sphere not in packs:
         preset = _STATE["presets"].get(sphere)
-        packs[sphere] = load_rules(sphere, Path(preset) if preset else None)
+        packs[sphere] = load_checked_pack(sphere, presets_file=Path(preset) if preset else None)
     return packs[sphere]
+
+
+def _warm(spheres: list[str]) -> None:
+    for sphere in spheres:
+        _pack(sphere)
 
 
 def check_stored(org_id: str, sphere: str) -> tuple[str, str]:
@@ -93,6 +97,13 @@ class Checker:
     @property
     def pending(self) -> int:
         return self.submitted - self.finished
+
+    def warm_up(self, spheres: list[str]) -> None:
+        """Start the workers and load the rule packs now, while the crawl starts up."""
+        if self.pool is not None:
+            self.pool.submit(_warm, spheres)
+        else:
+            _warm(spheres)
 
     def submit(self, org_id: str, sphere: str) -> None:
         self.submitted += 1

@@ -137,9 +137,18 @@ class Farm:
             self.urls[variant.org_id] = server.base_url + "/"
             self._servers[variant.org_id] = server
             threading.Thread(target=server.serve_forever, daemon=True).start()
-            stack.callback(server.server_close)
-            stack.callback(server.shutdown)
+        stack.callback(self._stop)
         self.set_changed(self._changed)
+
+    def _stop(self) -> None:
+        """Stop every server at once (each waits up to half a second for its loop)."""
+        threads = [threading.Thread(target=s.shutdown) for s in self._servers.values()]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        for server in self._servers.values():
+            server.server_close()
 
     def set_changed(self, changed: bool) -> None:
         self._changed = changed

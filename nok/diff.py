@@ -37,7 +37,7 @@ def run(args) -> int:
         diff = diff_runs(load_outcomes(args.run_a), load_outcomes(args.run_b), rule_titles())
     except DiffInputError as exc:
         raise UserError(str(exc)) from None
-    print_diff(diff, Console(highlight=False))
+    print_diff(diff, Console(highlight=False, soft_wrap=True))
     out = Console(highlight=False, soft_wrap=True)
     try:
         if args.xlsx:

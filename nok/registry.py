@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel
 
-from checks.batch import RegistryProblem
+from checks.batch import RegistryOrg, RegistryProblem
 from crawler.sitekey import is_http, normalise_start_url, site_key
 from nok.errors import UserError
 from rules.loader import pack_dir
@@ -26,21 +26,6 @@ from scoring.tables import Column, Problems, Table, cell_text, map_columns, read
 SHEETS = ("Реестр", "Организации")
 EXTRA_FIELDS = ("site_url", "inn", "ogrn")
 _HOST = re.compile(r"^[0-9a-zа-яё](?:[0-9a-zа-яё-]*[0-9a-zа-яё])?$", re.I)
-
-
-class RegistryOrg(BaseModel):
-    """One organisation to audit, as the registry gives it."""
-
-    row: int = 0  # 1-based row in the file (0: not from a file)
-    org_id: str
-    name: str = ""
-    sphere: str = "social"
-    url: str  # the start URL to crawl (normalised)
-    region: str = ""
-    municipality: str = ""
-    parent_id: str = ""
-    inn: str = ""
-    ogrn: str = ""
 
 
 class Registry(BaseModel):
@@ -69,6 +54,8 @@ def start_url(raw: str) -> str | None:
         return None
     if "://" in text and not text.lower().startswith(("http://", "https://")):
         return None
+    if "://" not in text and re.match(r"^[a-z][a-z0-9+.-]*:(?!\d)", text, re.I):  # mailto:, tel:, …
+        return None
     try:
         url = normalise_start_url(text)
         parts = urlsplit(url)
@@ -76,7 +63,7 @@ def start_url(raw: str) -> str | None:
     except ValueError:
         return None
     host = (parts.hostname or "").rstrip(".")
-    if not is_http(url) or not host:
+    if not is_http(url) or not host or "@" in parts.netloc:
         return None
     try:
         ipaddress.ip_address(host)

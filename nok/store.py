@@ -30,8 +30,7 @@ from checks.findings import SiteReport
 from checks.snapshot import Document, Failure, Page, SiteSnapshot
 from crawler.sitekey import site_key
 from nok.errors import UserError
-from checks.batch import RegistryProblem
-from nok.registry import RegistryOrg
+from checks.batch import RegistryOrg, RegistryProblem
 
 STORE_FILE = "run.sqlite"
 # a site's crawl state: crawling (pages being stored; resumable) → crawled (snapshot complete)

@@ -165,7 +165,7 @@ def diff_runs(a: RunOutcomes, b: RunOutcomes, titles: dict[str, str] | None = No
 
 # ---- renderers -------------------------------------------------------------------------------
 def print_diff(diff: RunDiff, console: Console | None = None) -> None:
-    out = console or Console(highlight=False)
+    out = console or Console(highlight=False, soft_wrap=True)
     out.print(f"\n[bold]Сравнение прогонов[/bold]: {diff.before} → {diff.after}")
     out.print(f"Организаций в обоих прогонах: {diff.compared}, без изменений: {diff.unchanged}; пунктов "
               f"появилось {diff.total('appeared')}, пропало {diff.total('disappeared')}, "

@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 from contextlib import ExitStack
 
-import pytest
 from openpyxl import load_workbook
 
 from checks.engine import load_checked_pack
@@ -42,9 +41,20 @@ def _hostile_site() -> LocalSite:
                              "/drip/": slow_drip(30)})
 
 
-@pytest.fixture(scope="module")
-def batch(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("batch")
+def test_a_dozen_sites_in_one_run(tmp_path, capsys):
+    """One run (one crawl per process), looked at from every side; one test so that parallel test
+    workers do not crawl it twice."""
+    batch = _run(tmp_path)
+    _every_registry_row_is_accounted_for(batch)
+    _bad_registry_rows_are_named_and_skipped(batch)
+    _sites_crawled_side_by_side_each_host_within_its_limit(batch)
+    _hostile_and_trap_sites_are_bounded(batch)
+    _summaries_for_people(batch)
+    _scoring_reads_the_run(batch)
+    _recheck_gives_the_same_findings_without_crawling(batch, capsys)
+
+
+def _run(tmp):
     counters = [InFlight(delay=0.05) for _ in range(ORDINARY)]
     with ExitStack() as stack:
         sites = [stack.enter_context(_site(f"127.0.0.{41 + i}", c, PAGES)) for i, c in enumerate(counters)]
@@ -70,7 +80,7 @@ def batch(tmp_path_factory):
     return proc, run_dir, counters, sites, {"slow": slow, "trap": trap, "hostile": hostile}
 
 
-def test_every_registry_row_is_accounted_for(batch):
+def _every_registry_row_is_accounted_for(batch):
     proc, run_dir, *_ = batch
     assert proc.returncode == 0, proc.stderr
     orgs = by_org(run_dir)
@@ -88,7 +98,7 @@ def test_every_registry_row_is_accounted_for(batch):
         assert sorted(f["id"] for f in org["findings"]) == rule_ids
 
 
-def test_bad_registry_rows_are_named_and_skipped(batch):
+def _bad_registry_rows_are_named_and_skipped(batch):
     proc, run_dir, *_ = batch
     problems = {p["row"]: p for p in summary(run_dir)["registry_problems"]}
     assert sorted(problems) == [14, 15, 16, 17, 18]
@@ -101,7 +111,7 @@ def test_bad_registry_rows_are_named_and_skipped(batch):
     assert "строка 17 (код «bad-url»)" in proc.stderr and "пропущены" in proc.stderr
 
 
-def test_sites_crawled_side_by_side_each_host_within_its_limit(batch):
+def _sites_crawled_side_by_side_each_host_within_its_limit(batch):
     _, _, counters, _, _ = batch
     assert all(c.peak <= PER_SITE for c in counters)  # politeness per host
     assert max(c.peak for c in counters) == PER_SITE  # the limit is used
@@ -111,7 +121,7 @@ def test_sites_crawled_side_by_side_each_host_within_its_limit(batch):
     assert overlap >= 4
 
 
-def test_hostile_and_trap_sites_are_bounded(batch):
+def _hostile_and_trap_sites_are_bounded(batch):
     _, run_dir, _, _, special = batch
     trap_requests = [p for p in special["trap"].requests if p.startswith("/calendar/")]
     assert 1 <= len(trap_requests) <= 5
@@ -120,7 +130,7 @@ def test_hostile_and_trap_sites_are_bounded(batch):
     assert orgs["hostile"]["crawl"]["failures"] >= 1
 
 
-def test_summaries_for_people(batch):
+def _summaries_for_people(batch):
     _, run_dir, *_ = batch
     book = load_workbook(run_dir / "summary.xlsx", read_only=True)
     assert book.sheetnames == ["Организации", "Недостатки", "Ошибки реестра", "Прогон"]
@@ -140,7 +150,7 @@ def test_summaries_for_people(batch):
     assert "Аудит открытости сайта" in page and "Основание" in page
 
 
-def test_scoring_reads_the_run(batch):
+def _scoring_reads_the_run(batch):
     _, run_dir, *_ = batch
     for source in (run_dir, run_dir / "summary.json"):
         sites = read_site_reports([source], load_profile(None))
@@ -148,7 +158,7 @@ def test_scoring_reads_the_run(batch):
         assert sites["dead"].reachable is False and sites["org-01"].reachable is True
 
 
-def test_recheck_gives_the_same_findings_without_crawling(batch, capsys):
+def _recheck_gives_the_same_findings_without_crawling(batch, capsys):
     _, run_dir, _, sites, _ = batch
     before = by_org(run_dir)
     requests = [len(s.requests) for s in sites]
