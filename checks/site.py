@@ -207,7 +207,8 @@ def probe_target(probe: Probe, endpoint: bool = False) -> Target:
     (404, 410; for a form's endpoint only these), or it does not answer. A missing or silent
     external target is for a person to look at (servers treat robots differently), not definite."""
     kind = "external"
-    what = ("адрес отправки формы" if endpoint or probe.purpose == "form"
+    endpoint = endpoint or probe.purpose == "form"
+    what = ("адрес отправки формы" if endpoint
             else "скрипт или фрейм виджета" if probe.purpose == "widget" else "ссылка")
     method = f"{probe.method}, " if probe.method else ""
     if probe.status:
@@ -216,11 +217,11 @@ def probe_target(probe: Probe, endpoint: bool = False) -> Target:
             return Target(kind, False, f"{what} ведёт на несуществующую страницу {code}")
         if 200 <= probe.status < 400 or probe.status in _EXISTS or (endpoint and probe.status >= 500):
             moved = f", перенаправляет на {probe.location}" if probe.location else ""
-            return Target(kind, True, f"{what} проверена: адрес отвечает {code}{moved}"
-                          if not endpoint else f"{what} существует {code}")
+            return Target(kind, True, f"{what} существует {code}" if endpoint
+                          else f"{what}: адрес отвечает {code}{moved}")
         return Target(kind, False, f"{what}: адрес отвечает ошибкой {code}")
     if probe.reason == "robots":
-        return Target(kind, None, f"{what} не проверялась: запрещено в robots.txt")
+        return Target(kind, None, f"{what}: не проверялось, запрещено в robots.txt")
     return Target(kind, False, f"{what}: адрес не отвечает ({probe.error or probe.reason})")
 
 

@@ -22,6 +22,11 @@ Layout: `fixtures/<rule id>/<expected outcome>/<case>/` holds the case's pages a
     fixture says what the crawler would have found behind each of its links;
   - `status`: `path: code` for pages that answered with an error code (401, 403 …);
   - `charset`: the charset the pages are served with (default utf-8; the files are stored in it).
+  - `probes`: what the crawler's safe probes saw, `[{url, purpose, method, status, reason,
+    error}]` (checks.snapshot.Probe; a path is on the fixture's site);
+  - `trials`: low-vision trials in the browser, `[{ran, action, control, before, after, …}]`
+    (checks.snapshot.BrowserTrial; `page_url` and `target_url` may be paths);
+  - `render_mode`: how the pages were read (auto, never…), when it matters.
 """
 from __future__ import annotations
 
@@ -37,7 +42,7 @@ import yaml
 from checks.engine import evaluate_rule, load_checked_pack
 from checks.findings import Finding, Outcome
 from checks.site import SiteView
-from checks.snapshot import Document, SiteSnapshot
+from checks.snapshot import BrowserTrial, Document, Probe, SiteSnapshot
 from crawler.extract import extract_page
 from crawler.sitekey import document_kind
 
@@ -134,9 +139,14 @@ def build_snapshot(case: Case) -> SiteSnapshot:
     for path, html in _render(sources).items():
         pages.append(extract_page(html.encode(charset), url=case.url(path), status=statuses.get(path, 200),
                                   headers={"Content-Type": f"text/html; charset={charset}"}))
+    probes = [Probe.model_validate({**p, "url": case.url(p["url"])}) for p in case.meta.get("probes") or []]
+    trials = [BrowserTrial.model_validate({**t, "page_url": case.url(t.get("page_url", "/")),
+                                           "target_url": case.url(t["target_url"]) if t.get("target_url") else ""})
+              for t in case.meta.get("trials") or []]
     return SiteSnapshot(org_id=case.id, start_url=SITE + "/", site=SITE.split("://", 1)[1],
                         started_at=CRAWLED_AT, finished_at=CRAWLED_AT, pages=pages,
-                        documents=_documents(case, pages))
+                        documents=_documents(case, pages), probes=probes, trials=trials,
+                        render_mode=case.meta.get("render_mode", ""))
 
 
 def _documents(case: Case, pages) -> list[Document]:
