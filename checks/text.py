@@ -147,7 +147,13 @@ def snippet(text: str, start: int, end: int, width: int = 90) -> str:
     return ("…" if lo > 0 else "") + body + ("…" if hi < len(text) else "")
 
 
+@lru_cache(maxsize=16_384)
+def _short_text(text: str) -> TokenizedText:
+    # the same menu anchors and titles come back on every page and for every rule
+    return TokenizedText(text)
+
+
 def matches_any(text: str, phrases: list[str]) -> str | None:
     """The first phrase found in a short text (a link anchor, a title), or None."""
-    tokenized = TokenizedText(text)
+    tokenized = _short_text(text) if len(text) < 500 else TokenizedText(text)
     return next((p for p in phrases if tokenized.find(p, limit=1)), None)

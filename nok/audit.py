@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from rich.console import Console
@@ -12,6 +13,8 @@ from nok.check import add_audit_arguments, options_from_args
 from nok.errors import UserError
 from nok.registry import read_batch_registry
 from rules.profile import load_profile
+
+CHECK_WORKERS = max(1, (os.cpu_count() or 2) - 1)  # one core is the crawl's
 
 
 def register(sub) -> None:
@@ -37,8 +40,9 @@ def register(sub) -> None:
                        help="сколько сайтов обходить одновременно (32)")
     group.add_argument("--per-site", type=int, default=2, metavar="N",
                        help="одновременных запросов к одному сайту (2)")
-    group.add_argument("--check-workers", type=int, default=1, metavar="N",
-                       help="процессов для проверки обойдённых сайтов (1; 0 — в процессе обхода)")
+    group.add_argument("--check-workers", type=int, default=CHECK_WORKERS, metavar="N",
+                       help=f"процессов для проверки обойдённых сайтов во время обхода ({CHECK_WORKERS}: ядер − 1; "
+                       "после обхода — все ядра; 0 — в процессе обхода)")
     group.add_argument("--no-check", action="store_true",
                        help="только обойти и сохранить; проверить потом: nok recheck ПАПКА")
     group.add_argument("--db", metavar="АДРЕС",

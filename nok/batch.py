@@ -309,7 +309,7 @@ def run_audit(registry: Registry, run_dir: Path, audit: AuditOptions, batch: Bat
     checker = None
     if not batch.no_check:
         checker = Checker(store.url, run_id, presets={default_sphere: str(preset)} if preset else {},
-                          workers=batch.check_workers, on_done=progress.check_done)
+                          workers=batch.check_workers, on_done=progress.check_done, pages_dir=run_dir / "orgs")
         checker.warm_up(sorted(packs))
     sink = StoreSink(store, run_id, worker_name(), user_agent=str(batch.scrapy.get("USER_AGENT", options.user_agent)),
                      on_finished=(lambda org_id: checker.submit(org_id, sphere_of[org_id])) if checker else None)
@@ -334,6 +334,7 @@ def run_audit(registry: Registry, run_dir: Path, audit: AuditOptions, batch: Bat
         states = store.site_states(run_id)
         complete = all(states.get(o.org_id) and states[o.org_id].state in finished for o in orgs)
         if checker and (complete or scheduler):
+            checker.widen(os.cpu_count() or 1)
             if checker.pending:
                 console.print(f"Обход закончен за {_duration(time.monotonic() - began)}; "
                               f"проверка оставшихся сайтов: {checker.pending}…", highlight=False)
@@ -413,7 +414,7 @@ def recheck_run(run_dir: Path, *, db: str | None = None, preset: Path | None = N
         os.replace(run_dir / "summary.json", previous)
     progress = BatchProgress(console, len(stored), every=0.5 if console.is_terminal else 15.0)
     checker = Checker(store.url, info.run_id, presets={default_sphere: str(preset)} if preset else {},
-                      workers=workers, on_done=progress.check_done)
+                      workers=workers, on_done=progress.check_done, pages_dir=run_dir / "orgs")
     console.print(f"Повторная проверка «{info.run_id}»: сайтов {len(stored)} (без обхода)", highlight=False)
     try:
         for org in stored:

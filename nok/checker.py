@@ -21,6 +21,8 @@ from pathlib import Path
 from checks.engine import check_site, load_checked_pack
 from nok import __version__
 from nok.store import CHECK_ERROR, RunStore
+from reports.batch_summary import page_name, write_atomic
+from reports.site_html import render_site_html
 
 log = logging.getLogger(__name__)
 _STATE: dict = {}
@@ -33,11 +35,11 @@ def _watch_parent(parent: int) -> None:
     os._exit(0)
 
 
-def _setup(store_url: str, run_id: str, presets: dict[str, str], in_worker: bool) -> None:
+def _setup(store_url: str, run_id: str, presets: dict[str, str], pages_dir: str, in_worker: bool) -> None:
     if in_worker:  # Ctrl-C is the parent's to handle: it stops the crawl and cancels the queue
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
-    _STATE.update(store=RunStore(store_url), run_id=run_id, presets=presets, packs={})
+    _STATE.update(store=RunStore(store_url), run_id=run_id, presets=presets, packs={}, pages_dir=pages_dir)
 
 
 def _pack(sphere: str):
@@ -61,9 +63,14 @@ def check_stored(org_id: str, sphere: str) -> tuple[str, str]:
         snapshot = store.load_snapshot(run_id, org_id)
         if snapshot is None:
             raise LookupError("снимок сайта не найден в хранилище")
-        report = check_site(snapshot, _pack(sphere), tool_version=__version__)
+        pack = _pack(sphere)
+        report = check_site(snapshot, pack, tool_version=__version__)
         report.org_id = org_id
         store.save_report(run_id, org_id, report)
+        if _STATE["pages_dir"]:  # the organisation's page now, not all of them at the end
+            pages = Path(_STATE["pages_dir"])
+            pages.mkdir(parents=True, exist_ok=True)
+            write_atomic(pages / page_name(org_id), render_site_html(report, pack))
         return org_id, report.crawl.status
     except Exception as exc:  # noqa: BLE001 - one broken site must not stop the others' checks
         log.exception("check of %s failed", org_id)
@@ -75,13 +82,14 @@ class Checker:
     """Runs `check_stored` for each submitted site; `on_done(org_id, status)` from a pool thread."""
 
     def __init__(self, store_url: str, run_id: str, *, presets: dict[str, str] | None = None,
-                 workers: int = 1, on_done: Callable[[str, str], None] | None = None):
+                 workers: int = 1, on_done: Callable[[str, str], None] | None = None, pages_dir: Path | None = None):
         self.on_done = on_done
         self.submitted = 0
         self.finished = 0
         self._lock = threading.Lock()
-        self._futures: set[Future] = set()
-        self._args = (store_url, run_id, presets or {})
+        self._jobs: dict[Future, tuple[str, str]] = {}
+        self._extra: list[ProcessPoolExecutor] = []
+        self._args = (store_url, run_id, presets or {}, str(pages_dir or ""))
         self.workers = workers
         self.pool: ProcessPoolExecutor | None = None
         if workers > 0:
@@ -89,9 +97,9 @@ class Checker:
         else:
             _setup(*self._args, False)
 
-    def _new_pool(self) -> ProcessPoolExecutor:
+    def _new_pool(self, workers: int = 0) -> ProcessPoolExecutor:
         # spawned, not forked: the crawl's process runs threads (Twisted's resolver, this pool's)
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
+        return ProcessPoolExecutor(max_workers=workers or self.workers, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=_setup, initargs=(*self._args, True))
 
     @property
@@ -105,25 +113,40 @@ class Checker:
         else:
             _warm(spheres)
 
-    def submit(self, org_id: str, sphere: str) -> None:
+    def submit(self, org_id: str, sphere: str, pool: ProcessPoolExecutor | None = None) -> None:
         self.submitted += 1
         if self.pool is None:
             self._done(*check_stored(org_id, sphere))
             return
         try:
-            future = self.pool.submit(check_stored, org_id, sphere)
+            future = (pool or self.pool).submit(check_stored, org_id, sphere)
         except BrokenProcessPool:  # a worker died (killed, out of memory): start a new pool
             log.error("check workers died; starting new ones")
             self.pool.shutdown(wait=False, cancel_futures=True)
             self.pool = self._new_pool()
             future = self.pool.submit(check_stored, org_id, sphere)
         with self._lock:
-            self._futures.add(future)
+            self._jobs[future] = (org_id, sphere)
         future.add_done_callback(self._collect)
+
+    def widen(self, workers: int) -> None:
+        """The crawl is over and its process idle: share the checks still queued with more worker
+        processes, up to `workers` in all (every core), when there are enough to be worth it."""
+        extra = workers - self.workers
+        with self._lock:
+            queued = [(f, job) for f, job in self._jobs.items() if not f.running() and not f.done()]
+        if self.pool is None or extra < 1 or len(queued) < 4 * extra:
+            return
+        pool = self._new_pool(extra)
+        self._extra.append(pool)
+        for i, (future, (org_id, sphere)) in enumerate(queued):
+            if i % workers >= self.workers and future.cancel():
+                self.submitted -= 1
+                self.submit(org_id, sphere, pool)
 
     def _collect(self, future: Future) -> None:
         with self._lock:
-            self._futures.discard(future)
+            self._jobs.pop(future, None)
         if future.cancelled():
             return
         try:
@@ -148,6 +171,7 @@ class Checker:
                 tick()
 
     def close(self, cancel: bool = False) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=cancel)
-            self.pool = None
+        for pool in [self.pool, *self._extra] if self.pool is not None else []:
+            pool.shutdown(wait=True, cancel_futures=cancel)
+        self.pool = None
+        self._extra = []

@@ -1,6 +1,7 @@
 """`nok recheck RUN_DIR`: check the stored snapshots of a batch run again, without crawling."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from rich.console import Console
@@ -18,7 +19,8 @@ def register(sub) -> None:
                        "сохраняется как summary.previous.json: nok diff ПАПКА/summary.previous.json ПАПКА.")
     p.add_argument("run_dir", type=Path, metavar="ПАПКА", help="папка прогона nok audit")
     p.add_argument("--preset", type=Path, help="свой файл перечней Инорм (presets.yaml)")
-    p.add_argument("--check-workers", type=int, default=1, metavar="N", help="процессов проверки (1; 0 — в этом)")
+    p.add_argument("--check-workers", type=int, default=os.cpu_count() or 1, metavar="N",
+                   help="процессов проверки (по числу ядер; 0 — в этом процессе)")
     p.add_argument("--db", metavar="АДРЕС", help="хранилище, если оно не то, что записано в папке прогона")
     p.set_defaults(func=run)
 

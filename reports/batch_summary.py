@@ -158,7 +158,8 @@ class BatchOutputs:
         page = ""
         if org.audited and pack is not None:
             page = f"orgs/{page_name(org.org_id)}"
-            _write_atomic(self.run_dir / page, render_site_html(org, pack))
+            if not (self.run_dir / page).is_file():  # written by the check (or by another worker's)
+                write_atomic(self.run_dir / page, render_site_html(org, pack))
         self.rows.append(summary_row(org, page))
         self.gaps.extend(deficiencies(org, pack))
 
@@ -170,11 +171,11 @@ class BatchOutputs:
         tmp = xlsx_path.with_name(f".summary.xlsx.{os.getpid()}")
         write_summary_xlsx(self.meta, self.rows, self.gaps, self.problems, tmp)
         os.replace(tmp, xlsx_path)
-        _write_atomic(html_path, render_summary_html(self.meta, self.rows, self.problems))
+        write_atomic(html_path, render_summary_html(self.meta, self.rows, self.problems))
         return [xlsx_path, html_path, json_path]
 
 
-def _write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
