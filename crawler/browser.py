@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
+
 from checks.snapshot import BrowserTrial, VisualState
 from crawler.sitekey import origin, site_key
 
@@ -59,10 +61,28 @@ def resolve(options):
     return options.model_copy(update={"render": "never"}), note
 
 
+class SharedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
+    """scrapy-playwright's handler, once for http and https: Scrapy builds a handler per scheme,
+    and each would start its own Playwright driver (about 100 MB and a second of start-up)."""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        handler = getattr(crawler, "_nok_playwright_handler", None)
+        if handler is None:
+            handler = crawler._nok_playwright_handler = cls(crawler)
+        return handler
+
+    async def close(self) -> None:
+        if getattr(self, "_nok_closed", False):  # asked once per scheme
+            return
+        self._nok_closed = True
+        await super().close()
+
+
 def scrapy_settings(options) -> dict:
     """scrapy-playwright settings for the system Chromium; pages without `meta["playwright"]`
     still go through Scrapy's own HTTP handler."""
-    handler = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+    handler = "crawler.browser.SharedPlaywrightHandler"
     return {
         "DOWNLOAD_HANDLERS": {"http": handler, "https": handler},
         "PLAYWRIGHT_BROWSER_TYPE": "chromium",
@@ -329,6 +349,9 @@ async def low_vision_trial(page, controls: list[dict], *, deadline: float,
     trial = BrowserTrial(page_url=page.url, candidates=len(controls))
     watch: PageWatch | None = getattr(page, "nok_watch", None)
     start_url = page.url
+    main: list = []  # main-frame navigation responses (a click that opens a version)
+    page.on("response", lambda r: main.append(r) if r.request.is_navigation_request()
+            and r.frame == page.main_frame else None)
     try:
         for control in controls:
             if time.monotonic() > deadline:
@@ -351,9 +374,6 @@ async def low_vision_trial(page, controls: list[dict], *, deadline: float,
                 continue
             trial.action = "click"
             await page.evaluate(OBSERVE_JS)
-            main = []
-            page.on("response", lambda r: main.append(r) if r.request.is_navigation_request()
-                    and r.frame == page.main_frame else None)
             clicked = await page.evaluate(CLICK_JS, control["index"])
             if not clicked:
                 continue
@@ -372,7 +392,12 @@ async def low_vision_trial(page, controls: list[dict], *, deadline: float,
             if _changed(trial.before, trial.after, trial.added_nodes):
                 break
     except Exception as exc:  # noqa: BLE001 - the trial's failure is a fact, not a crash
-        trial.error = f"сбой при проверке в браузере: {type(exc).__name__}: {str(exc)[:200]}"
+        host = urlsplit(trial.target_url).hostname or ""
+        if trial.action == "navigate" and watch is not None and host in watch.blocked_hosts:
+            trial.error = (f"версия для слабовидящих на другом сайте ({host}), а обращения к другим "
+                           "сайтам отключены")
+        else:
+            trial.error = f"сбой при проверке в браузере: {type(exc).__name__}: {str(exc)[:200]}"
     if watch is not None:
         trial.blocked_requests = watch.blocked
         trial.failed_requests = watch.failed_scripts[:10]

@@ -6,6 +6,7 @@ import html
 import logging
 import re
 import zipfile
+from datetime import date
 from io import BytesIO
 
 from pypdf import PdfReader
@@ -35,6 +36,18 @@ _XML_DATE = re.compile(
     r"<(?:dcterms:created|dcterms:modified|meta:creation-date|dc:date)[^>]*>\s*"
     r"(\d{4}-\d{2}-\d{2})")
 _RTF_DATE = re.compile(rb"\\(?:creatim|revtim)\\yr(\d{4})\\mo(\d{1,2})\\dy(\d{1,2})")
+_TEXT_DATE = re.compile(r"(?<!\d)(\d{1,2})\.(\d{1,2})\.((?:19|20)\d{2})(?!\d)")
+_MONTHS = ("январ", "феврал", "март", "апрел", "ма", "июн", "июл", "август", "сентябр", "октябр",
+           "ноябр", "декабр")
+_TEXT_DATE_WORDS = re.compile(r"(?<!\d)(\d{1,2})[»\"]?\s+(" + "|".join(m + r"\w*" for m in _MONTHS[::-1])
+                              + r")\s+((?:19|20)\d{2})", re.I)
+TEXT_DATE_CHARS = 3000  # dates are looked for in the beginning of the text (title, approval)
+_RTF_SKIP = re.compile(rb"\{\\\*[^{}]*\}|\{\\(?:fonttbl|colortbl|stylesheet|info|pict)[^{}]*(?:\{[^{}]*\}[^{}]*)*\}")
+# an RTF token: \'hh, \uN (with its fallback), a paragraph/line/cell break, another control
+# word, an escaped \ { }, a control symbol, a group brace or a raw line break
+_RTF_TOKEN = re.compile(rb"\\'([0-9a-fA-F]{2})|\\u(-?\d+) ?(?:\\'[0-9a-fA-F]{2}|\?)?"
+                        rb"|\\(par|line|tab|cell|row)(?![a-zA-Z])-?\d* ?|\\[a-zA-Z]+-?\d* ?"
+                        rb"|\\([\\{}])|\\[^a-zA-Z]|[{}\r\n]")
 _TAG = re.compile(r"<[^>]+>")
 _PARAGRAPH_END = re.compile(r"</(?:w:p|text:p|text:h|si)>")
 _WORD_TEXT = re.compile(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>|</w:p>")
@@ -93,7 +106,65 @@ def _inspect_zip(body: bytes) -> dict:
             text = _markup_text(_zip_member(zf, text_member))
             info["text_head"] = text[:TEXT_HEAD_CHARS]
             info["text_layer"] = _meaningful(text)
+            _dated(info, text)
         return info
+
+
+def text_date(text: str, today: date | None = None) -> str:
+    """The latest date written in the beginning of a document's text (an approval date, «от
+    12.03.2024», «12 марта 2024 г.»), ISO; "" when there is none. Dates in the future are not
+    the document's."""
+    today = today or date.today()
+    found = []
+    head = text[:TEXT_DATE_CHARS]
+    for d, m, y in _TEXT_DATE.findall(head):
+        found.append((int(y), int(m), int(d)))
+    for d, month, y in _TEXT_DATE_WORDS.findall(head):
+        number = next(i for i, stem in enumerate(_MONTHS, 1) if month.lower().startswith(stem))
+        found.append((int(y), number, int(d)))
+    days = []
+    for y, m, d in found:
+        try:
+            day = date(y, m, d)
+        except ValueError:
+            continue
+        if day <= today:
+            days.append(day)
+    return max(days).isoformat() if days else ""
+
+
+def _dated(info: dict, text: str) -> dict:
+    """The document's date: the latest of its metadata's and the one in its text."""
+    dates = [d for d in (info.get("date", ""), text_date(text)) if d]
+    if dates:
+        info["date"] = max(dates)
+    return info
+
+
+def _rtf_text(body: bytes) -> str:
+    """Plain text of an RTF file (\\'hh escapes as windows-1251, \\uN as Unicode): good enough
+    for its title and dates; tables and fields are flattened, hidden groups left out."""
+    body = _RTF_SKIP.sub(b"", body[:ZIP_MEMBER_BYTES])
+    parts: list[str] = []
+    raw = bytearray()
+    pos = 0
+    for m in _RTF_TOKEN.finditer(body):
+        raw += body[pos:m.start()]
+        pos = m.end()
+        hexed, code, breaks, escaped = m.group(1), m.group(2), m.group(3), m.group(4)
+        if hexed:
+            raw.append(int(hexed, 16))
+        elif code:
+            parts.append(raw.decode("cp1251", "replace"))
+            raw.clear()
+            parts.append(chr(int(code) % 65536))
+        elif breaks or m.group(0) in (b"\r", b"\n"):
+            raw += b" "
+        elif escaped:
+            raw += escaped
+    raw += body[pos:]
+    parts.append(raw.decode("cp1251", "replace"))
+    return clean("".join(parts))
 
 
 def _meaningful(text: str) -> bool:
@@ -116,7 +187,7 @@ def _inspect_pdf(body: bytes) -> dict:
             dates.append(_iso(*match.groups()))
     if dates:
         info["date"] = max(dates)
-    return info
+    return _dated(info, " ".join(texts))
 
 
 def _ole_kind(body: bytes) -> str:
@@ -179,6 +250,10 @@ def inspect_document(body: bytes) -> dict:
                  for y, m, d in _RTF_DATE.findall(body[:65536])]
         if dates:
             info["date"] = max(dates)
+        text = _rtf_text(body)
+        info["text_head"] = text[:TEXT_HEAD_CHARS]
+        info["text_layer"] = _meaningful(text)
+        _dated(info, text)
     elif kind == "html":
         info["error"] = "вместо документа получена веб-страница"
     elif not kind:

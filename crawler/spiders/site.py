@@ -349,7 +349,7 @@ class SiteSpider(scrapy.Spider):
             reasons.append("все страницы отрисовываются (--render always)")
         if page.js_signals:
             reasons.append("признаки содержимого, которое строят скрипты: " + ", ".join(page.js_signals))
-        if entry.render:
+        if entry.render and (page.scripts or page.inline_scripts):  # without scripts: as it is
             reasons.append("страница нужна правилу в браузере")
         trial = False
         if self.planner.has_trial and not site.trial_done and not site.trial_hint:

@@ -6,7 +6,7 @@ import zipfile
 
 import pytest
 
-from crawler.documents import detect_kind, inspect_document, response_kind
+from crawler.documents import detect_kind, inspect_document, response_kind, text_date
 from tests.crawler.helpers import docx_bytes, pdf_bytes
 
 
@@ -44,6 +44,13 @@ def test_pdf_with_text():
     assert info["text_head"].startswith("Annual report of the social service centre")
 
 
+def test_date_written_in_the_text_beats_older_metadata():
+    info = inspect_document(pdf_bytes("Approved by order of 12.03.2025 No 5"))
+    assert info["date"] == "2025-03-12"  # metadata says 2024-03-15
+    assert text_date("утверждено «15» марта 2023 г., изменения от 01.02.2024") == "2024-02-01"
+    assert text_date("31.02.2024; 01.01.2999; 1.1.1850") == ""  # impossible, future, too old
+
+
 def test_pdf_without_text_layer():
     info = inspect_document(pdf_bytes(text=""))
     assert info["pages"] == 1 and info["text_layer"] is False
@@ -64,9 +71,13 @@ def test_office_and_opendocument_text_and_dates():
     assert inspect_document(XLSX)["text_head"] == "Тариф Уборка"
 
 
-def test_rtf_date_and_unknown_files():
+def test_rtf_date_text_and_unknown_files():
     rtf = inspect_document(b"{\\rtf1{\\info{\\creatim\\yr2021\\mo3\\dy9}}text}")
-    assert rtf == {"detected_kind": "rtf", "date": "2021-03-09"}
+    assert rtf == {"detected_kind": "rtf", "date": "2021-03-09", "text_head": "text", "text_layer": False}
+    cyrillic = inspect_document(
+        b"{\\rtf1\\ansi\\ansicpg1251{\\fonttbl{\\f0 Times New Roman;}}{\\*\\generator Word;}\\pard "
+        + b"\\'cf\\'ee\\'eb\\'ee\\'e6\\'e5\\'ed\\'e8\\'e5 \\u1086?\\u1090? 01.09.2023\\par }")
+    assert cyrillic["text_head"] == "Положение от 01.09.2023" and cyrillic["date"] == "2023-09-01"
     assert inspect_document(b"")["error"] == "пустой файл"
     assert inspect_document(b"GIF89a...")["error"] == "неизвестный формат файла"
     assert inspect_document(b"<html><body>login</body></html>")["detected_kind"] == "html"
