@@ -126,6 +126,34 @@ def describe_check(ref: CheckRef) -> str:
     return text[0].upper() + text[1:]
 
 
+FUNCTIONING_RU = {
+    "low_vision_trial": "в браузере нажимается кнопка версии для слабовидящих (или открывается "
+                        "ссылка на неё) и страница сравнивается до и после: крупнее шрифт, другие цвета, "
+                        "панель настроек, класс режима или открывшаяся версия — работает; ничего не "
+                        "изменилось — «требует проверки»; проверить не удалось — вывод по разметке",
+}
+
+
+def browser_lines(rule: Rule) -> list[str]:
+    """What the crawler does for the rule beyond fetching: render, probe, switch on."""
+    loc, lines = rule.locate, []
+    if rule.functioning is not None:
+        lines += ["", f"**Как проверяется работа:** {FUNCTIONING_RU[rule.functioning.check]}."]
+    if loc.probe or loc.probe_forms:
+        what = []
+        if loc.probe_forms:
+            what.append("адрес отправки форм обращений и анкет")
+        if loc.probe:
+            what.append(f"ссылки, скрипты и фреймы по шаблонам {_code(loc.probe, 4)}")
+        lines += ["", f"**Проверка без отправки данных:** {' и '.join(what)} — запросом HEAD (GET без "
+                  "параметров, если HEAD не принят); ничего не отправляется; 404 или отсутствие ответа — "
+                  "«требует проверки»."]
+    if loc.render:
+        lines += ["", "**Браузер:** страницы раздела открываются и в браузере, если на них есть скрипты "
+                  "(формы и виджеты часто строятся скриптами)."]
+    return lines
+
+
 def render_rule(rule: Rule) -> str:
     lines = [f"### `{rule.id}` — {rule.title}", ""]
     if rule.description:
@@ -137,6 +165,7 @@ def render_rule(rule: Rule) -> str:
     combine = "любой из признаков" if rule.evidence.any else "все признаки сразу"
     lines += ["", f"**Что считается подтверждением** ({combine}):"]
     lines += [f"- {describe_check(ref)}." for ref in rule.checks()]
+    lines += browser_lines(rule)
     channels = {"site": "сайт", "stand": "стенд", "visit": "посещение"}
     lines += ["", f"**Каналы:** {', '.join(channels[c] for c in rule.channels)}"
               + (f"; показатель {rule.indicator}" if rule.indicator else ""),
