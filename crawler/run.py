@@ -53,13 +53,15 @@ def crawl(targets: Iterable[tuple[str, str]], *, sink: Sink, hints: dict | None 
     org_id (not fetched again, their links re-expanded); skip: org_ids not to crawl at all.
     shared: `{"redis_url", "key", "flush", "max_idle"}` to work one registry with other
     processes through Redis (crawler/shared.py): `targets` are offered to the shared queue.
-    A MemorySink without a user agent gets the crawl's."""
+    A MemorySink without a user agent gets the crawl's; a sink with `render_mode`/`render_note`
+    learns how pages were read (auto | always | never) and why not in a browser."""
     options = CrawlOptions.model_validate(options or {})
     requested = options.render
     options, render_note = browser.resolve(options)  # raises BrowserMissing for `always`
     settings = build_settings(options, settings_overrides)
     if isinstance(sink, MemorySink):
         sink.user_agent = sink.user_agent or settings["USER_AGENT"]
+    if hasattr(sink, "render_mode"):  # how pages were read goes into every snapshot
         sink.render_mode, sink.render_note = requested, render_note
     spider, extra = SiteSpider, {}
     if shared:
