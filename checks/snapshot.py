@@ -186,6 +186,3 @@ class SiteSnapshot(BaseModel):
     def ok_pages(self) -> list[Page]:
         """Pages that answered 200 with HTML: the ones the checks read."""
         return [p for p in self.pages if 200 <= p.status < 300]
-
-    def probe(self, url: str) -> Probe | None:
-        return next((p for p in self.probes if p.url == url), None)
