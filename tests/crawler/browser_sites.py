@@ -6,8 +6,8 @@ answer for bus.gov.ru, vk.com and pos.gosuslugi.ru on another loopback address.
   browser must not load in tests; an appeal form whose POST-only endpoint answers 405; the
   Госуслуги widget (its script builds a frame); an empty FAQ; a text PDF, a scan and a broken
   PDF; links to the bus.gov.ru rating form and a VK account that no longer exists.
-- `tihiy_site()`: plain HTML with a separate `/special/` version and a fake feedback form
-  whose action does not exist.
+- `tihiy_site()`: plain HTML with a separate `/special/` version, a fake feedback form whose
+  action does not exist, and an OK group whose robots.txt forbids robots.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from tests.crawler.helpers import html_page, links, pdf_bytes
 from tests.sites import LocalSite
 
 STAND_IN_HOST = "127.0.0.3"
-EXTERNAL = ("https://bus.gov.ru", "https://vk.com", "https://pos.gosuslugi.ru")
+EXTERNAL = ("https://bus.gov.ru", "https://vk.com", "https://pos.gosuslugi.ru", "https://ok.ru")
 
 MENU_JS = """document.addEventListener('DOMContentLoaded', function () {
   var menu = [['Сведения об организации', '/svedeniya/'], ['Документы', '/dokumenty/'],
@@ -102,8 +102,8 @@ def tihiy_site() -> LocalSite:
     menu = links(("/", "Главная"), ("/svedeniya/", "Сведения"), ("/obratnaya-svyaz/", "Обратная связь"))
     version = '<p><a href="/special/">Версия для слабовидящих</a></p>'
     pages = {
-        "/": html_page(f"<nav>{menu}</nav>{version}<h1>СРЦН «Тихий»</h1><p>Телефон: 8 (813) 222-33-44</p>",
-                       "Главная"),
+        "/": html_page(f"<nav>{menu}</nav>{version}<h1>СРЦН «Тихий»</h1><p>Телефон: 8 (813) 222-33-44</p>"
+                       + links(("https://ok.ru/group/srcn_tihiy", "Мы в Одноклассниках")), "Главная"),
         "/svedeniya/": html_page(f"<nav>{menu}</nav>{version}<h1>Сведения</h1><p>Учредитель: администрация района.</p>",
                                  "Сведения"),
         "/obratnaya-svyaz/": html_page(
@@ -120,8 +120,9 @@ def tihiy_site() -> LocalSite:
 
 def stand_ins() -> LocalSite:
     """bus.gov.ru's rating form answers; the VK account is gone (404); the Госуслуги widget's
-    script and frame load."""
+    script and frame load; robots.txt keeps robots out of /group/ (the OK group is not probed)."""
     pages = {
+        "/robots.txt": "User-agent: *\nDisallow: /group/\n",
         "/qrcode/rate/123456": "<h1>Оценка качества условий оказания услуг</h1>",
         "/bin/script.min.js": WIDGET_JS,
         "/og/org-activities": "<p>Сообщить о проблеме</p>",

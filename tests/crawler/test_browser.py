@@ -10,7 +10,7 @@ import pytest
 from checks.engine import check_site, load_checked_pack
 from checks.findings import Outcome
 from crawler.browser import browser_available
-from tests.crawler.browser_sites import stand_in_map, stand_ins, svetly_site, tihiy_site
+from tests.crawler.browser_sites import EXTERNAL, stand_in_map, stand_ins, svetly_site, tihiy_site
 from tests.crawler.helpers import run_crawl
 
 CHROMIUM = "/usr/bin/chromium"
@@ -111,9 +111,14 @@ def test_remote_methods_carry_functioning_evidence(crawled, pack):
     for rule_id in ("remote-phone", "remote-email"):
         assert finding(report, rule_id).functioning
 
-    fake = finding(check_site(auto["tihiy"], pack), "remote-eservice")
+    tihiy = check_site(auto["tihiy"], pack)
+    fake = finding(tihiy, "remote-eservice")
     assert fake.outcome == Outcome.needs_review
     assert "несуществующую страницу" in fake.evidence[0].note
+    # robots.txt of the target forbids it: not asked, and unknown is not broken
+    assert [p.reason for p in auto["tihiy"].probes if "ok.ru" in p.url] == ["robots"]
+    group = finding(tihiy, "remote-other")
+    assert group.outcome == Outcome.present and "запрещено в robots.txt" in group.functioning
 
 
 @needs_chromium
@@ -141,6 +146,6 @@ def test_nothing_is_sent_and_nothing_leaves_loopback(crawled):
     assert ("HEAD", "/qrcode/rate/123456") in seen["external"]
     assert ("GET", "/bin/script.min.js") in seen["external"]  # the browser, through the stand-in
     assert ("GET", "/slep/js/uhpv-full.min.js") not in seen["external"]
+    assert not any(path.startswith("/group/") for _, path in seen["external"])  # robots.txt obeyed
     for snap in (*auto.snapshots.values(), never["svetly"]):
-        assert all(p.url.startswith(("http://127.", "https://bus.gov.ru", "https://vk.com",
-                                     "https://pos.gosuslugi.ru")) for p in snap.probes)
+        assert all(p.url.startswith(("http://127.", *EXTERNAL)) for p in snap.probes)
