@@ -71,43 +71,21 @@ sites = Table(
     Column("error", Text),  # a check that failed
     Column("meta", Text),  # JSON: other snapshot-level fields (how pages were read, …)
 )
-pages = Table(
-    "nok_pages", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("run_id", String, nullable=False),
-    Column("org_id", String, nullable=False),
-    Column("url", Text),
-    Column("data", LargeBinary),  # Page JSON, zlib
-    Index("ix_nok_pages_site", "run_id", "org_id"),
-)
-documents = Table(
-    "nok_documents", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("run_id", String, nullable=False),
-    Column("org_id", String, nullable=False),
-    Column("data", LargeBinary),
-    Index("ix_nok_documents_site", "run_id", "org_id"),
-)
-failures = Table(
-    "nok_failures", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("run_id", String, nullable=False),
-    Column("org_id", String, nullable=False),
-    Column("url", Text),
-    Column("data", Text),
-    Index("ix_nok_failures_site", "run_id", "org_id"),
-)
+
+
+def _site_rows(name: str, *columns: Column) -> Table:
+    """A table of rows belonging to one organisation's site in one run, in the order stored."""
+    return Table(name, metadata, Column("id", Integer, primary_key=True, autoincrement=True),
+                 Column("run_id", String, nullable=False), Column("org_id", String, nullable=False), *columns,
+                 Index(f"ix_{name}_site", "run_id", "org_id"))
+
+
+pages = _site_rows("nok_pages", Column("url", Text), Column("data", LargeBinary))  # Page JSON, zlib
+documents = _site_rows("nok_documents", Column("data", LargeBinary))  # Document JSON, zlib
+failures = _site_rows("nok_failures", Column("url", Text), Column("data", Text))
 # other lists of a snapshot recorded while crawling (probes, browser trials): kind = the
 # SiteSnapshot field; stored as they come, read back generically
-items = Table(
-    "nok_items", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("run_id", String, nullable=False),
-    Column("org_id", String, nullable=False),
-    Column("kind", String, nullable=False),
-    Column("data", Text),
-    Index("ix_nok_items_site", "run_id", "org_id"),
-)
+items = _site_rows("nok_items", Column("kind", String, nullable=False), Column("data", Text))
 reports = Table(
     "nok_reports", metadata,
     Column("run_id", String, primary_key=True),
