@@ -82,6 +82,8 @@ def batch_options_from_args(args) -> BatchOptions:
 def run(args) -> int:
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     audit = options_from_args(args)
+    if args.screenshots is True:  # no folder given: inside the run's folder
+        audit = audit.model_copy(update={"screenshot_dir": args.out / "снимки"})
     batch = batch_options_from_args(args)
     if args.scheduler:
         check_scheduler(args.scheduler)

@@ -32,11 +32,12 @@ from nok.checker import Checker
 from nok.errors import UserError
 from checks.batch import RegistryOrg
 from nok.registry import Registry
-from nok.site_audit import AuditOptions, load_rules
+from nok.site_audit import AuditOptions, browser_check, load_rules, take_screenshots
 from nok.store import (
     CHECK_ERROR, CHECKED, CRAWLED, CRAWLING, STORE_FILE, RunInfo, RunStore, SiteState, StoreSink, public_url,
 )
-from reports.batch_summary import BatchOutputs
+from reports.batch_summary import BatchOutputs, page_name, write_atomic
+from reports.site_html import render_site_html
 from rules.loader import RulePack
 
 RUN_FILE = "run.json"
@@ -173,7 +174,8 @@ class BatchProgress:
             eta = f" · осталось ≈ {_duration((self.total - done) * elapsed / done_now)}"
         site_rate = done_now / elapsed * 60 if elapsed > 0 else 0.0
         return (f"Сайтов {done}/{self.total} (проверено {self.checked}) · страниц {self.pages_before + pages} · "
-                f"ошибок загрузки {self.stats.get('failures', 0)} · {rate:.1f} стр/с · {site_rate:.1f} сайт/мин{eta}")
+                f"ошибок загрузки {self.stats.get('failures', 0)} · {rate:.1f} стр/с · "
+                f"{site_rate:.1f} сайт/мин{eta}").replace(".", ",")
 
     def show(self, now: float | None = None) -> None:
         self.last = now or time.monotonic()
@@ -302,7 +304,7 @@ def run_audit(registry: Registry, run_dir: Path, audit: AuditOptions, batch: Bat
     to_crawl = [o for o in orgs if states.get(o.org_id, SiteState("", 0, "")).state not in finished]
     to_check = [o for o in orgs if resume and states.get(o.org_id) and states[o.org_id].state in (CRAWLED, CHECK_ERROR)]
     resumable = {k for k, s in states.items() if s.state == CRAWLING and s.pages}
-    options = crawl_options(audit, batch)
+    options = browser_check(crawl_options(audit, batch), console)
     progress = BatchProgress(console, len(orgs), done_before=len(orgs) - len(to_crawl),
                              pages_before=sum(s.pages for s in states.values()),
                              checked_before=sum(1 for s in states.values() if s.state == CHECKED))
@@ -343,8 +345,31 @@ def run_audit(registry: Registry, run_dir: Path, audit: AuditOptions, batch: Bat
     finally:
         if checker:
             checker.close(cancel=not complete and not scheduler)
+    if checker and audit.screenshots and options.render != "never" and (complete or scheduler):
+        states = store.site_states(run_id)  # distributed: each worker photographs what it checked
+        mine = [o.org_id for o in orgs if (s := states.get(o.org_id)) and s.state == CHECKED
+                and (not scheduler or s.worker == sink.worker)]
+        screenshot_reports(store, run_id, mine, {o.org_id: packs[o.sphere] for o in orgs}, options,
+                           run_dir / "orgs", console)
     paths = write_summaries(store, run_id, run_dir, packs)
     return finish_message(store, run_id, orgs, paths, console, registry.path, run_dir, scheduler)
+
+
+SHOTS_PER_BROWSER = 20  # organisations whose evidence one browser start photographs
+
+
+def screenshot_reports(store: RunStore, run_id: str, org_ids: list[str], packs: dict[str, RulePack],
+                       options: CrawlOptions, pages_dir: Path, console: Console) -> None:
+    """As `nok check --screenshots`: a screenshot of the page where each present item was found,
+    into the stored report and the organisation's page (evidence already photographed, say by an
+    earlier session, is skipped)."""
+    for start in range(0, len(org_ids), SHOTS_PER_BROWSER):
+        audited = {org_id: (report, None) for org_id in org_ids[start:start + SHOTS_PER_BROWSER]
+                   if (report := store.report(run_id, org_id)) is not None and report.crawl.status != "unreachable"}
+        take_screenshots(audited, options, console)
+        for org_id, (report, _) in audited.items():
+            store.save_report(run_id, org_id, report)
+            write_atomic(pages_dir / page_name(org_id), render_site_html(report, packs[org_id]))
 
 
 def org_result(org: RegistryOrg, report: SiteReport | None, state: SiteState | None, error: str) -> OrgResult:

@@ -6,18 +6,22 @@ from __future__ import annotations
 import time
 from contextlib import ExitStack
 
+import pytest
 from openpyxl import load_workbook
 
 from checks.engine import load_checked_pack
+from crawler.browser import browser_available
 from nok.cli import main as nok_main
 from rules.profile import load_profile
 from scoring.site import read_site_reports
+from tests.crawler.browser_sites import svetly_site
 from tests.crawler.helpers import InFlight, closed_port_url, gzip_bomb, html_page, links, slow_drip
 from tests.crawler.test_crawl_site import _calendar
 from tests.crawler.test_politeness import _site
 from tests.nok.batchkit import FAST, by_org, nok, stop_together, summary, write_registry
 from tests.sites import LocalSite
 
+CHROMIUM = "/usr/bin/chromium"
 ORDINARY = 8
 PAGES = 6  # links per ordinary site (7 pages with the home page)
 PER_SITE = 2
@@ -170,3 +174,22 @@ def _recheck_gives_the_same_findings_without_crawling(batch, capsys):
         assert [f["outcome"] for f in org["findings"]] == [f["outcome"] for f in before[org_id]["findings"]]
         assert org["checked_at"] >= before[org_id]["checked_at"]
     assert "изменились результаты у 0 организаций" in capsys.readouterr().out
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not browser_available(CHROMIUM), reason=f"нет браузера Chromium ({CHROMIUM})")
+def test_browser_options_of_nok_check_apply_to_the_batch(tmp_path):
+    """--render and --screenshots come from `nok check`'s options: a site built by scripts is read in
+    the browser, and the evidence of what was found is photographed into the organisation's page."""
+    with svetly_site() as site:
+        registry = write_registry(tmp_path / "r.csv", [["svetly", "КЦСОН «Светлый»", "", site.url + "/", ""]])
+        proc = nok("audit", registry, "--out", tmp_path / "run", *FAST, "--render", "auto", "--no-external",
+                   "--screenshots")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    org = by_org(tmp_path / "run")["svetly"]
+    assert org["crawl"]["rendered"] >= 1
+    outcome = {f["id"]: f["outcome"] for f in org["findings"]}
+    assert outcome["social-founder"] == "present" and outcome["remote-email"] == "present"
+    shots = [e["screenshot"] for f in org["findings"] for e in f["evidence"] if e["screenshot"]]
+    assert shots and all((tmp_path / "run" / "снимки").as_posix() in s for s in shots)
+    assert 'src="data:image/jpeg;base64,' in (tmp_path / "run" / "orgs" / "svetly.html").read_text(encoding="utf-8")
