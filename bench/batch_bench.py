@@ -9,11 +9,11 @@ and with `--no-check` (bare fetching and storing of the same pages), and prints:
   (no crawl of a site can be faster, whatever the machine);
 - sites/min and pages/s;
 - the overhead of checking over bare fetching (wall and CPU);
-- peak memory: the largest resident size of the whole process tree (crawler + check workers),
-  sampled every 0.2 s, and the largest single process.
+- peak memory of the whole process tree (crawler + check workers; PSS, so shared pages count
+  once) and the largest single process (RSS), sampled every 0.2 s.
 
-    python scripts/bench_batch.py                       # N = 10, 100, 500; 30 pages; delay 3 s
-    python scripts/bench_batch.py --sites 10 --pages 10 --delay 0.5
+    python bench/batch_bench.py                       # N = 10, 100, 500; 30 pages; delay 3 s
+    python bench/batch_bench.py --sites 10 --pages 10 --delay 0.5
 
 The random spread of the per-site delay (DOWNLOAD_DELAY_JITTER) is switched off so that the lower
 bound is exact; everything else is `nok audit` as an operator runs it (AutoThrottle on, robots.txt
@@ -27,11 +27,12 @@ import csv
 import json
 import multiprocessing
 import os
-import subprocess
+import sqlite3
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from proc_memory import run_sampled
 
 ROOT = Path(__file__).resolve().parents[1]
 WORDS = ("Учреждение предоставляет социальные услуги гражданам пожилого возраста и инвалидам в форме "
@@ -102,57 +103,21 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def tree_rss(pid: int) -> tuple[int, int]:
-    """(sum, max) resident size in KB of a process and its descendants."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                ppid = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry))
-    total = biggest = 0
-    stack = [pid]
-    while stack:
-        current = stack.pop()
-        try:
-            status = Path(f"/proc/{current}/status").read_text()
-        except OSError:
-            continue
-        rss = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
-        total += rss
-        biggest = max(biggest, rss)
-        stack.extend(children.get(current, []))
-    return total, biggest
-
-
 def run_audit(registry: Path, out: Path, args, check: bool) -> dict:
     cmd = [sys.executable, "-m", "nok.cli", "audit", str(registry), "--out", str(out), "--delay", str(args.delay),
            "--sites-at-once", str(args.sites_at_once or args.n), "--max-pages", str(args.pages + 5),
            "--check-workers", str(args.check_workers), "-s", "DOWNLOAD_DELAY_JITTER=0",
            *(() if check else ("--no-check",)), *args.extra]
-    began = time.monotonic()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            env={k: v for k, v in os.environ.items() if "proxy" not in k.lower()})
-    peak_total = peak_one = 0
-    while proc.poll() is None:
-        total, one = tree_rss(proc.pid)
-        peak_total, peak_one = max(peak_total, total), max(peak_one, one)
-        time.sleep(0.2)
-    wall = time.monotonic() - began
-    _, status, usage = os.wait4(proc.pid, 0) if proc.returncode is None else (0, 0, None)
-    err = proc.stderr.read()
-    if proc.returncode:
-        raise SystemExit(f"nok audit failed ({proc.returncode}):\n{err[-3000:]}")
+    result, wall, tree_mb, proc_mb = run_sampled(
+        cmd, cwd=ROOT, env={k: v for k, v in os.environ.items() if "proxy" not in k.lower()})
+    if result.returncode:
+        raise SystemExit(f"nok audit failed ({result.returncode}):\n{result.stderr[-3000:]}")
     data = json.loads((out / "summary.json").read_text(encoding="utf-8")) if check else None
-    import sqlite3
     with sqlite3.connect(out / "run.sqlite") as conn:
         pages = conn.execute("select count(*) from nok_pages").fetchone()[0]
         done = conn.execute("select count(*) from nok_sites where state in ('crawled', 'checked')").fetchone()[0]
     checked = sum(o["status"] == "ok" for o in data["organizations"]) if data else 0
-    return {"wall": wall, "pages": pages, "sites": done, "checked": checked, "rss_total_mb": peak_total / 1024,
-            "rss_one_mb": peak_one / 1024}
+    return {"wall": wall, "pages": pages, "sites": done, "checked": checked, "tree_mb": tree_mb, "proc_mb": proc_mb}
 
 
 def cpu_seconds() -> float:
@@ -191,7 +156,7 @@ def bench(n: int, args) -> dict:
             "checked": full["checked"], "bare_wall": results["bare"]["wall"],
             "overhead": full["wall"] / results["bare"]["wall"] - 1,
             "cpu_overhead": full["cpu"] / results["bare"]["cpu"] - 1 if results["bare"]["cpu"] else float("nan"),
-            "rss_total_mb": full["rss_total_mb"], "rss_one_mb": full["rss_one_mb"]}
+            "tree_mb": full["tree_mb"], "proc_mb": full["proc_mb"]}
 
 
 def main() -> None:
@@ -209,7 +174,7 @@ def main() -> None:
           f"per-domain delay {args.delay} s, latency {args.latency} s, check workers {args.check_workers}, "
           f"{os.cpu_count()} CPUs", flush=True)
     header = (f"{'N':>5} {'pages':>7} {'bound s':>8} {'wall s':>8} {'wall/bound':>10} {'sites/min':>10} "
-              f"{'pages/s':>8} {'bare s':>7} {'check +%':>9} {'cpu +%':>7} {'RSS MB':>7} {'max proc':>8}")
+              f"{'pages/s':>8} {'bare s':>7} {'check +%':>9} {'cpu +%':>7} {'PSS MB':>7} {'max proc':>8}")
     rows = []
     for n in args.sites:
         r = bench(n, args)
@@ -217,7 +182,7 @@ def main() -> None:
         print(header if len(rows) == 1 else "", end="\n" if len(rows) == 1 else "")
         print(f"{r['n']:>5} {r['pages']:>7} {r['bound']:>8.1f} {r['wall']:>8.1f} {r['ratio']:>10.2f} "
               f"{r['sites_min']:>10.1f} {r['pages_s']:>8.1f} {r['bare_wall']:>7.1f} {100 * r['overhead']:>8.1f}% "
-              f"{100 * r['cpu_overhead']:>6.0f}% {r['rss_total_mb']:>7.0f} {r['rss_one_mb']:>8.0f}", flush=True)
+              f"{100 * r['cpu_overhead']:>6.0f}% {r['tree_mb']:>7.0f} {r['proc_mb']:>8.0f}", flush=True)
         if r["checked"] != n:
             print(f"  warning: {n - r['checked']} sites not fully checked", flush=True)
 
