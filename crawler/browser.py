@@ -24,6 +24,16 @@ from crawler.sitekey import origin, site_key
 
 logger = logging.getLogger(__name__)
 
+
+def _not_driver_gone(record: logging.LogRecord) -> bool:
+    """False for asyncio's 'exception never retrieved' about the Playwright driver closing:
+    on Ctrl+C or a stop the driver goes first; the run is stopped cleanly all the same."""
+    error = record.exc_info[1] if record.exc_info else None
+    return not str(error).startswith("Connection closed while reading from the driver")
+
+
+logging.getLogger("asyncio").addFilter(_not_driver_gone)
+
 # flags of shared/reference/environment.md §2 (Playwright adds most of them itself; harmless)
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]

@@ -95,3 +95,17 @@ def test_no_hints_no_probes_no_trials():
     empty = Planner({})
     assert not empty.has_trial and empty.trial_control(page(links(("/special/", "Для слабовидящих")))) == ""
     assert empty.probe_targets(page(links(("https://bus.gov.ru/x", "x"))), set()) == []
+
+
+def test_driver_closing_on_stop_is_not_logged_as_an_error():
+    import logging
+
+    import crawler.browser  # noqa: F401  (installs the filter)
+
+    def record(error: Exception) -> logging.LogRecord:
+        return logging.LogRecord("asyncio", logging.ERROR, __file__, 1, "Future exception was never retrieved",
+                                 None, (type(error), error, None))
+
+    keep = logging.getLogger("asyncio").filter
+    assert not keep(record(Exception("Connection closed while reading from the driver")))
+    assert keep(record(RuntimeError("something else")))
