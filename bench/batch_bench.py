@@ -2,8 +2,9 @@
 
 Each of N sites has its own address in 127.0.0.0/8 (so each is its own domain and politeness
 slot), between P/4 and P pages (site 0 has P; a home page linking to the others, about 10 KB of
-Russian text each; `--uniform`: all P) and a response latency. For each N the script runs `nok audit` twice over the same farm, with checks
-and with `--no-check` (bare fetching and storing of the same pages), and prints:
+Russian text each; `--uniform`: all P) and a response latency. For each N the script runs
+`nok audit` twice over the same farm, with checks and with `--no-check` (bare fetching and
+storing of the same pages), and prints:
 
 - wall time against the politeness lower bound: the slowest site's pages × the per-domain delay
   (no crawl of a site can be faster, whatever the machine);
