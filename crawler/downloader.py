@@ -5,6 +5,9 @@ task first runs, so one pass of `_process_queue` dispatches the slot's whole que
 CONCURRENT_REQUESTS_PER_DOMAIN is ignored (shared/reference/environment.md §8, upstream
 scrapy/scrapy#6982). This subclass marks the request before scheduling the task. It overrides a
 private method: Scrapy is pinned, and tests/crawler/test_politeness.py guards the behaviour.
+
+It also keeps a slot's pause at least what the site's robots.txt asks (`pace`, Crawl-delay),
+whatever AutoThrottle makes of the delay.
 """
 from __future__ import annotations
 
@@ -16,11 +19,29 @@ from scrapy.utils.defer import _schedule_coro
 
 
 class SlotLimitedDownloader(Downloader):
+    def __init__(self, crawler) -> None:
+        super().__init__(crawler)
+        self.floors: dict[str, float] = {}  # slot key -> least pause between requests, s
+        self.paced: dict[int, float] = {}  # id(slot) -> its floor (Slot has __slots__)
+
+    def pace(self, key: str, seconds: float) -> None:
+        self.floors[key] = max(seconds, self.floors.get(key, 0.0))
+        if key in self.slots:
+            self.paced[id(self.slots[key])] = self.floors[key]
+
+    def _get_slot(self, request, spider=None) -> tuple[str, Slot]:
+        key, slot = super()._get_slot(request, spider)
+        if key in self.floors:  # a slot collected when idle comes back paced
+            self.paced[id(slot)] = self.floors[key]
+        else:  # a new slot may reuse a collected one's id
+            self.paced.pop(id(slot), None)
+        return key, slot
+
     def _process_queue(self, slot: Slot) -> None:
         if slot.latercall:
             return
         now = monotonic()
-        delay = slot.download_delay()
+        delay = max(slot.download_delay(), self.paced.get(id(slot), 0.0))
         if delay:
             penalty = delay - now + slot.lastseen
             if penalty > 0:

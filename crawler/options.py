@@ -23,6 +23,9 @@ class CrawlOptions(BaseModel):
     obey_robots: bool = defaults.ROBOTSTXT_OBEY
     download_delay: float = Field(defaults.DOWNLOAD_DELAY, ge=0)
     autothrottle: bool = defaults.AUTOTHROTTLE_ENABLED
+    # robots.txt Crawl-delay is honoured up to this many seconds (a longer one would let a site
+    # give only time_budget / delay pages: 10 s and the 300 s budget still give 30 pages)
+    max_crawl_delay: float = Field(10.0, ge=0)
     concurrency_per_site: int = Field(defaults.CONCURRENT_REQUESTS_PER_DOMAIN, ge=1)
     concurrent_requests: int = Field(defaults.CONCURRENT_REQUESTS, ge=1)
     max_active_sites: int = Field(16, ge=1)  # sites crawled at the same time

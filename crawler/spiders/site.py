@@ -264,6 +264,14 @@ class SiteSpider(scrapy.Spider):
                 site.stop("unreachable")
         return self._pump(site) + self._open_more()
 
+    def _pace(self, site: Site, entry: Entry, slot: str) -> None:
+        """robots.txt Crawl-delay, up to `max_crawl_delay`, becomes the slot's least pause."""
+        wanted = site.crawl_delay(origin(entry.url))
+        if wanted:
+            pause = min(wanted, self.options.max_crawl_delay)
+            logger.info("%s: robots.txt asks for %.1f s between requests, pausing %.1f s", entry.url, wanted, pause)
+            self.crawler.engine.downloader.pace(slot, pause)
+
     def _fail(self, site: Site, entry: Entry, reason: str, detail: str, status: int = 0) -> None:
         site.complete(entry)
         site.report(Failure(url=entry.requested_url, reason=reason, detail=detail))
@@ -281,6 +289,7 @@ class SiteSpider(scrapy.Spider):
         elif entry.kind == ROBOTS:
             body = response.body.decode("utf-8", "replace") if status == 200 else None
             site.robots_loaded(origin(entry.url), body)
+            self._pace(site, entry, response.meta["download_slot"])
         elif entry.kind == SITEMAP:
             self._sitemap(site, response)
         elif 300 <= status < 400 and headers.get("location"):

@@ -52,3 +52,21 @@ def test_download_delay_spaces_requests():
                   settings={"DOWNLOAD_DELAY_JITTER": 0})
     gaps = [b - a for a, b in zip(counter.times, counter.times[1:])]
     assert len(counter.times) == 5 and min(gaps) >= 0.35
+
+
+
+@pytest.mark.parametrize("asked, cap, autothrottle, least", [
+    (1.0, 10.0, True, 0.9),  # honoured as asked, whatever AutoThrottle makes of the delay
+    (1.0, 10.0, False, 0.9),
+    (600, 0.6, True, 0.5),  # an unreasonable one is capped
+])
+def test_robots_crawl_delay_spaces_requests(asked, cap, autothrottle, least):
+    counter = InFlight(delay=0)
+    site = _site("127.0.0.1", counter, 3)
+    site.routes.update(LocalSite(pages={"/robots.txt": f"User-agent: *\nCrawl-delay: {asked}\n"}).routes)
+    with site:
+        result = run_crawl(site.url + "/", settings={"DOWNLOAD_DELAY_JITTER": 0},
+                           options={"download_delay": 0, "autothrottle": autothrottle, "max_crawl_delay": cap})
+    assert len(result["site"].ok_pages()) == 4
+    gaps = [b - a for a, b in zip(counter.times, counter.times[1:])]
+    assert len(gaps) == 3 and min(gaps) >= least and max(gaps) < least + 1.5
