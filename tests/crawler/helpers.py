@@ -5,6 +5,7 @@ import io
 import json
 import os
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -219,3 +220,49 @@ def docx_bytes(text: str = "Положение о порядке предост�
         for name, content in files.items():
             zf.writestr(name, content)
     return buf.getvalue()
+
+
+def _compound_file(streams: dict[str, bytes]) -> bytes:
+    """An OLE compound file (CFB v3, 512-byte sectors) holding `streams`, each padded to 4 KB so
+    that none goes to the mini stream: the container of Word and Excel 97–2003 files."""
+    end, free = 0xFFFFFFFE, 0xFFFFFFFF
+    names = list(streams)
+    data = [streams[n].ljust(max(4096, -(-len(streams[n]) // 512) * 512), b"\0") for n in names]
+    fat, sector = [0xFFFFFFFD, end], 2  # sector 0: the FAT, sector 1: the directory
+    starts = []
+    for body in data:
+        count = len(body) // 512
+        starts.append(sector)
+        fat += list(range(sector + 1, sector + count)) + [end]
+        sector += count
+    assert len(fat) <= 128
+
+    def entry(name: str, kind: int, child: int, left: int, start: int, size: int) -> bytes:
+        raw = (name + "\0").encode("utf-16-le")
+        return (raw.ljust(64, b"\0") + struct.pack("<HBBIII", len(raw), kind, 1, left, free, child)
+                + b"\0" * 36 + struct.pack("<IQ", start, size))
+    # the root's child is the last stream; each stream's left sibling is the one before it
+    # (names of growing length sort in that order, as the red-black tree wants)
+    directory = entry("Root Entry", 5, len(names), free, end, 0) + b"".join(
+        entry(n, 2, free, i if i else free, starts[i], len(data[i])) for i, n in enumerate(names))
+    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 16
+              + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + b"\0" * 6
+              + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, end, 0, end, 0)
+              + struct.pack("<109I", 0, *[free] * 108))
+    return (header + struct.pack("<128I", *fat, *[free] * (128 - len(fat)))
+            + directory.ljust(512, b"\0") + b"".join(data))
+
+
+def doc_bytes(text: str) -> bytes:
+    """A Word 97–2003 .doc: a FIB naming the 1Table stream and a one-piece table of UTF-16 text."""
+    fib = bytearray(2048)
+    struct.pack_into("<HH", fib, 0, 0xA5EC, 0xC1)
+    struct.pack_into("<H", fib, 0x0A, 0x0200)  # fWhichTblStm: 1Table
+    struct.pack_into("<H", fib, 32, 14)  # csw, FibRgW (28 bytes) follows
+    struct.pack_into("<H", fib, 62, 22)  # cslw, FibRgLw (88 bytes) follows
+    struct.pack_into("<i", fib, 64 + 12, len(text))  # ccpText
+    struct.pack_into("<H", fib, 152, 93)  # cbRgFcLcb
+    clx = b"\x02" + struct.pack("<IiiHIH", 16, 0, len(text), 0, 2048, 0)  # Pcdt: CPs, one PCD
+    struct.pack_into("<II", fib, 154 + 33 * 8, 0, len(clx))  # fcClx, lcbClx
+    word = bytes(fib) + text.encode("utf-16-le")
+    return _compound_file({"1Table": clx, "WordDocument": word})

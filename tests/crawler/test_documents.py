@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
+import xlwt
 
 from crawler.documents import detect_kind, inspect_document, response_kind, text_date
-from tests.crawler.helpers import docx_bytes, pdf_bytes
+from tests.crawler.helpers import doc_bytes, docx_bytes, pdf_bytes
 
 
 def _zip(files: dict[str, str]) -> bytes:
@@ -69,6 +71,51 @@ def test_office_and_opendocument_text_and_dates():
     odt = inspect_document(ODT)
     assert odt["date"] == "2022-11-30" and odt["text_head"] == "Отчёт об исполнении плана & сметы"
     assert inspect_document(XLSX)["text_head"] == "Тариф Уборка"
+
+
+def _xls(rows: list[list]) -> bytes:
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("Тарифы")
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_legacy_word_and_excel_text_and_dates():
+    doc = inspect_document(doc_bytes('Положение о порядке\r\x13 HYPERLINK "http://kcson.ru/" \x14приёма'
+                                     '\x15 граждан\x07утверждено 12.03.2024\r'))
+    assert doc == {"detected_kind": "doc", "text_head": "Положение о порядке приёма граждан утверждено 12.03.2024",
+                   "text_layer": True, "date": "2024-03-12"}
+    assert inspect_document(doc_bytes("\x01\r"))["text_layer"] is False  # only a picture: a scan
+    xls = inspect_document(_xls([["Тарифы на социальные услуги на 01.01.2025"], ["Уборка", 125.5]]))
+    assert xls["detected_kind"] == "xls" and xls["text_layer"] is True and xls["date"] == "2025-01-01"
+    assert xls["text_head"] == "Тарифы на социальные услуги на 01.01.2025 Уборка 125.5"
+
+
+def test_legacy_files_that_do_not_read():
+    truncated = doc_bytes("Устав учреждения, утверждённый учредителем")[:1500]
+    assert "повреждён" in inspect_document(truncated)["error"]
+    # a Word 6/95 file (another FIB) opens, its text is unknown rather than missing
+    old = bytearray(doc_bytes("Устав учреждения"))
+    fib = old.index(b"\xec\xa5")  # wIdent of Word 97 and later
+    old[fib:fib + 2] = b"\x00\x00"
+    info = inspect_document(bytes(old))
+    assert info["detected_kind"] == "doc" and "text_layer" not in info and "error" not in info
+
+
+REAL_DOCS = Path(__file__).resolve().parents[3] / "shared/corpus/real/skolkovskiy/files/docs"
+
+
+@pytest.mark.skipif(not REAL_DOCS.is_dir(), reason="../shared/corpus/real is not beside this checkout")
+def test_real_word_documents():
+    agreement = inspect_document((REAL_DOCS / "collective-agreement.doc").read_bytes())
+    assert agreement["text_head"].startswith("Представитель работников Государственного казенного учреждения")
+    inspections = inspect_document((REAL_DOCS / "inspections_2016-2019.doc").read_bytes())
+    assert "Информация о результатах проведенных проверок" in inspections["text_head"]
+    assert inspections["date"] >= "2019-04-22"
 
 
 def test_rtf_date_text_and_unknown_files():
