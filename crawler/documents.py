@@ -8,7 +8,7 @@ import re
 import struct
 import zipfile
 from datetime import date
-from io import BytesIO
+from io import BytesIO, StringIO
 
 import olefile
 import xlrd
@@ -216,10 +216,11 @@ def _word_text(ole: olefile.OleFileIO) -> str:
     table = _stream(ole, "1Table" if flags & 0x0200 else "0Table")
     at = 34 + 2 * struct.unpack_from("<H", word, 32)[0]  # after FibRgW: cslw, FibRgLw
     text_chars = struct.unpack_from("<i", word, at + 2 + 12)[0]  # ccpText
-    fc_clx, lcb_clx = struct.unpack_from("<II", word, at + 2 + 4 * struct.unpack_from("<H", word, at)[0] + 2 + 33 * 8)
+    pairs = at + 2 + 4 * struct.unpack_from("<H", word, at)[0] + 2  # FibRgFcLcb: (fc, lcb) pairs
+    fc_clx, lcb_clx = struct.unpack_from("<II", word, pairs + 33 * 8)
     clx, pos = table[fc_clx:fc_clx + lcb_clx], 0
     while clx[pos] == 1:  # Prc: formatting, skipped
-        pos += 3 + struct.unpack_from("<h", clx, pos + 1)[0]
+        pos += 3 + struct.unpack_from("<H", clx, pos + 1)[0]
     if clx[pos] != 2:
         raise ValueError("no piece table")
     size = struct.unpack_from("<I", clx, pos + 1)[0]
@@ -244,9 +245,10 @@ def _word_text(ole: olefile.OleFileIO) -> str:
 def _excel_text(ole: olefile.OleFileIO) -> str:
     """Cell text of an Excel 97–2003 workbook, a row per line, up to XLS_CELLS cells."""
     stream = _stream(ole, "Workbook" if ole.exists("Workbook") else "Book")
-    book = xlrd.open_workbook(file_contents=stream, on_demand=True, logfile=_QUIET)
+    book = xlrd.open_workbook(file_contents=stream, on_demand=True, logfile=StringIO())  # its warnings
     lines, cells = [], 0
-    for sheet in book.sheets():
+    for index in range(book.nsheets):  # sheets load one by one (on_demand)
+        sheet = book.sheet_by_index(index)
         for row in range(sheet.nrows):
             values = [str(v).strip() for v in sheet.row_values(row) if str(v).strip()]
             lines.append(" ".join(values))
@@ -254,14 +256,6 @@ def _excel_text(ole: olefile.OleFileIO) -> str:
             if cells >= XLS_CELLS:
                 return clean("\n".join(lines))
     return clean("\n".join(lines))
-
-
-class _Quiet:
-    def write(self, _text: str) -> None:  # xlrd warns about odd files on a log file
-        pass
-
-
-_QUIET = _Quiet()
 
 
 def _inspect_ole(body: bytes, kind: str) -> dict:

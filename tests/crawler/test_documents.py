@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import xlwt
+from hypothesis import given, settings, strategies as st
 
 from crawler.documents import detect_kind, inspect_document, response_kind, text_date
 from tests.crawler.helpers import doc_bytes, docx_bytes, pdf_bytes
@@ -104,6 +105,24 @@ def test_legacy_files_that_do_not_read():
     old[fib:fib + 2] = b"\x00\x00"
     info = inspect_document(bytes(old))
     assert info["detected_kind"] == "doc" and "text_layer" not in info and "error" not in info
+
+
+LEGACY = [doc_bytes("Положение о порядке предоставления социальных услуг, утверждено 01.02.2024"),
+          _xls([["Тарифы на социальные услуги"], ["Уборка", 125]])]
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(which=st.sampled_from([0, 1]),
+       spots=st.lists(st.tuples(st.integers(512, 20_000), st.binary(min_size=1, max_size=8)), min_size=1, max_size=6))
+def test_corrupted_legacy_files_are_described_not_raised(which, spots):
+    """Junk written over a .doc or .xls: never an exception or a hang, only the known fields."""
+    body = bytearray(LEGACY[which])
+    for at, junk in spots:
+        at %= len(body)
+        body[at:at + len(junk)] = junk
+    info = inspect_document(bytes(body))
+    assert set(info) <= {"detected_kind", "date", "text_head", "text_layer", "error"}
+    assert isinstance(info["detected_kind"], str) and len(info.get("text_head", "")) <= 500
 
 
 REAL_DOCS = Path(__file__).resolve().parents[3] / "shared/corpus/real/skolkovskiy/files/docs"
