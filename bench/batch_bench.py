@@ -109,8 +109,7 @@ def run_audit(registry: Path, out: Path, args, check: bool) -> dict:
            "--sites-at-once", str(args.sites_at_once or args.n), "--max-pages", str(args.pages + 5),
            "--check-workers", str(args.check_workers), "-s", "DOWNLOAD_DELAY_JITTER=0",
            *(() if check else ("--no-check",)), *args.extra]
-    result, wall, tree_mb, proc_mb = run_sampled(
-        cmd, cwd=ROOT, env={k: v for k, v in os.environ.items() if "proxy" not in k.lower()})
+    result, wall, tree_mb, proc_mb = run_sampled(cmd, cwd=ROOT)
     if result.returncode:
         raise SystemExit(f"nok audit failed ({result.returncode}):\n{result.stderr[-3000:]}")
     data = json.loads((out / "summary.json").read_text(encoding="utf-8")) if check else None

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import tempfile
@@ -26,8 +25,7 @@ from proc_memory import run_sampled
 def one_run(url: str, render: str, delay: float, out: Path) -> dict:
     cmd = [sys.executable, "-m", "nok.cli", "check", url, "--render", render, "--delay", str(delay),
            "--json", str(out)]
-    result, wall, tree_mb, proc_mb = run_sampled(cmd, env={k: v for k, v in os.environ.items()
-                                                           if "proxy" not in k.lower()})
+    result, wall, tree_mb, proc_mb = run_sampled(cmd)
     if not out.exists():
         raise SystemExit(f"nok check failed ({result.returncode}):\n{result.stderr[-3000:]}")
     crawl = json.loads(out.read_text(encoding="utf-8"))["crawl"]

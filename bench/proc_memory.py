@@ -44,9 +44,11 @@ def tree_memory(pid: int) -> tuple[int, int]:
 
 
 def run_sampled(cmd: list[str], **popen) -> tuple[subprocess.CompletedProcess, float, float, float]:
-    """Run a command to the end, sampling its tree every 0.2 s: (result, wall s, peak tree MB, peak process MB)."""
+    """Run a command to the end, sampling its tree every 0.2 s: (result, wall s, peak tree MB, peak
+    process MB). Proxy variables are dropped: everything benchmarked talks to 127.0.0.x."""
+    env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
     began = time.monotonic()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, **popen)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env, **popen)
     peak_total = peak_one = 0
     while proc.poll() is None:
         total, one = tree_memory(proc.pid)

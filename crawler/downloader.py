@@ -22,26 +22,17 @@ class SlotLimitedDownloader(Downloader):
     def __init__(self, crawler) -> None:
         super().__init__(crawler)
         self.floors: dict[str, float] = {}  # slot key -> least pause between requests, s
-        self.paced: dict[int, float] = {}  # id(slot) -> its floor (Slot has __slots__)
 
     def pace(self, key: str, seconds: float) -> None:
         self.floors[key] = max(seconds, self.floors.get(key, 0.0))
-        if key in self.slots:
-            self.paced[id(self.slots[key])] = self.floors[key]
-
-    def _get_slot(self, request, spider=None) -> tuple[str, Slot]:
-        key, slot = super()._get_slot(request, spider)
-        if key in self.floors:  # a slot collected when idle comes back paced
-            self.paced[id(slot)] = self.floors[key]
-        else:  # a new slot may reuse a collected one's id
-            self.paced.pop(id(slot), None)
-        return key, slot
 
     def _process_queue(self, slot: Slot) -> None:
         if slot.latercall:
             return
         now = monotonic()
-        delay = max(slot.download_delay(), self.paced.get(id(slot), 0.0))
+        delay = slot.download_delay()
+        if slot.queue:  # the slot's key is the one of its requests
+            delay = max(delay, self.floors.get(self.get_slot_key(slot.queue[0][0]), 0.0))
         if delay:
             penalty = delay - now + slot.lastseen
             if penalty > 0:

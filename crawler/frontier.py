@@ -417,10 +417,7 @@ class Site:
     def crawl_delay(self, where: str) -> float:
         """The pause between requests an origin's robots.txt asks of us (Crawl-delay), 0 if none."""
         rules = self.robots.get(where)
-        try:
-            return max(0.0, float(rules.crawl_delay(self.user_agent) or 0)) if rules else 0.0
-        except (TypeError, ValueError):
-            return 0.0
+        return (rules.crawl_delay(self.user_agent) or 0.0) if rules else 0.0  # Protego drops bad values
 
     def stop(self, reason: str) -> None:
         """No more requests: drop the queue (in-flight ones still report back)."""
